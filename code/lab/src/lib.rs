@@ -1,0 +1,19 @@
+//! The companion crate of *Concurrency vs Parallelism in Rust, measured*.
+//!
+//! Everything the book measures or shows lives here once: the workloads, the measurement suite
+//! that writes `target/lab/results.json`, and (under `examples/`) one complete program per
+//! snippet on the pages.
+//!
+//! # Layout
+//!
+//! - [`workloads`]: the seeds' `cpu_task` and the simulated I/O wait, shared by benches and tests.
+//! - [`stats`]: median, min–max and p90 of a set of samples.
+//! - [`results`]: the `results.json` contract, read by the book's preprocessor.
+//! - [`machine`]: what machine this is, and its measured parallel ceiling.
+//! - [`suite`]: the experiments and the runner that measures them.
+
+pub mod machine;
+pub mod results;
+pub mod stats;
+pub mod suite;
+pub mod workloads;

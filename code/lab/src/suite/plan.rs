@@ -1,0 +1,86 @@
+//! What an experiment hands the runner: its description and the configurations to measure.
+
+use std::collections::BTreeMap;
+
+/// One measured run of a self-timing trial.
+#[derive(Debug, Clone, Default)]
+pub struct Sample {
+    /// The value in the experiment's unit.
+    pub value: f64,
+    /// Other metrics of this run (e.g. `handoffs`), summarised by their median.
+    pub extra: BTreeMap<String, f64>,
+}
+
+/// How a trial is run once.
+pub enum Probe {
+    /// The runner times the closure, which returns the answer it computed. Answers of all
+    /// trials with the same number of tasks must agree, or the run fails.
+    Timed(Box<dyn FnMut() -> u64>),
+    /// The closure measures itself (latencies, counts) and returns one sample.
+    SelfTimed(Box<dyn FnMut() -> Sample>),
+}
+
+/// One configuration: a strategy at a number of workers and tasks.
+pub struct Trial {
+    /// Strategy name as shown in the book (`serial`, `threads`, `rayon`, …).
+    pub strategy: &'static str,
+    /// Threads or tasks working at once.
+    pub workers: usize,
+    /// Units of work per run.
+    pub tasks: usize,
+    /// Builds the probe right before it is measured (thread pools, runtimes), so that no
+    /// idle pool of another trial sits in the background.
+    pub setup: Box<dyn FnOnce() -> Probe>,
+}
+
+impl Trial {
+    /// A trial the runner times; `setup` returns the closure to run once per sample.
+    pub fn timed<F, R>(strategy: &'static str, workers: usize, tasks: usize, setup: F) -> Trial
+    where
+        F: FnOnce() -> R + 'static,
+        R: FnMut() -> u64 + 'static,
+    {
+        Trial {
+            strategy,
+            workers,
+            tasks,
+            setup: Box::new(move || Probe::Timed(Box::new(setup()))),
+        }
+    }
+
+    /// A trial that measures itself; `setup` returns the closure to run once per sample.
+    pub fn self_timed<F, R>(strategy: &'static str, workers: usize, tasks: usize, setup: F) -> Trial
+    where
+        F: FnOnce() -> R + 'static,
+        R: FnMut() -> Sample + 'static,
+    {
+        Trial {
+            strategy,
+            workers,
+            tasks,
+            setup: Box::new(move || Probe::SelfTimed(Box::new(setup()))),
+        }
+    }
+}
+
+/// An experiment, ready to measure.
+pub struct Plan {
+    /// Stable ID, the key in `results.json`.
+    pub id: &'static str,
+    /// Short human title.
+    pub title: String,
+    /// What each task does.
+    pub workload: String,
+    /// Unit of the measured values (`s`).
+    pub unit: &'static str,
+    /// `workers` or `tasks`: which one the x axis shows.
+    pub x: &'static str,
+    /// Strategy speedups are read against.
+    pub baseline: Option<&'static str>,
+    /// Whether the parallel ceiling bounds this experiment's speedups.
+    pub cpu_bound: bool,
+    /// What a reader must know about how it was measured.
+    pub notes: Vec<String>,
+    /// The configurations, in the order to measure them.
+    pub trials: Vec<Trial>,
+}

@@ -1,0 +1,83 @@
+//! The workloads the book measures, written once and used by the suite, the tests and (as
+//! checked copies) the examples.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+/// Iterations of the seeds' `cpu_task` loop: `for i in range(10**6)`.
+pub const CPU_TASK_ITERATIONS: u64 = 1_000_000;
+
+/// How long one simulated I/O call blocks: the seeds' `time.sleep`, shortened to 100 ms.
+pub const IO_WAIT: Duration = Duration::from_millis(100);
+
+/// The seeds' `cpu_task(n)`: `total += i * n` for `i` in `0..10**6`, returning `total`.
+///
+/// Pure CPU work: no allocation, no I/O, no shared state.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(lab::workloads::cpu_task(2), 999_999_000_000);
+/// ```
+pub fn cpu_task(n: u64) -> u64 {
+    cpu_task_with(n, CPU_TASK_ITERATIONS)
+}
+
+/// [`cpu_task`] with a chosen number of iterations, for calibration and quick tests.
+pub fn cpu_task_with(n: u64, iterations: u64) -> u64 {
+    let mut total: u64 = 0;
+    for i in 0..iterations {
+        // black_box, not a plain `i`, because LLVM would otherwise replace the whole loop with
+        // its closed form and the "CPU-bound" task would take no time at all.
+        total = total.wrapping_add(black_box(i).wrapping_mul(n));
+    }
+    total
+}
+
+/// The answer [`cpu_task_with`] must give, in closed form: `n · iterations · (iterations − 1) / 2`.
+pub fn cpu_task_expected(n: u64, iterations: u64) -> u64 {
+    let triangle = u128::from(iterations) * u128::from(iterations.saturating_sub(1)) / 2;
+    (u128::from(n) * triangle) as u64
+}
+
+/// The sum of `cpu_task(i)` for `i` in `0..tasks`: the answer every strategy in the
+/// `cpu-bound` experiment must reproduce.
+pub fn cpu_tasks_expected(tasks: u64, iterations: u64) -> u64 {
+    (0..tasks).fold(0u64, |acc, i| {
+        acc.wrapping_add(cpu_task_expected(i, iterations))
+    })
+}
+
+/// One blocking I/O call, simulated: the thread sleeps and uses no CPU, like `time.sleep`.
+pub fn blocking_wait(duration: Duration) {
+    std::thread::sleep(duration);
+}
+
+/// One non-blocking I/O call, simulated: the task yields to the runtime until the timer fires.
+pub async fn async_wait(duration: Duration) {
+    tokio::time::sleep(duration).await;
+}
+
+/// The seeds' `square(n)` without its `time.sleep(1)`: what each pool worker computes.
+pub fn square(n: u64) -> u64 {
+    n * n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_task_matches_its_closed_form() {
+        for n in [0, 1, 7, 1_000] {
+            assert_eq!(cpu_task_with(n, 10_000), cpu_task_expected(n, 10_000));
+        }
+        assert_eq!(cpu_task(3), cpu_task_expected(3, CPU_TASK_ITERATIONS));
+    }
+
+    #[test]
+    fn cpu_tasks_expected_sums_each_task() {
+        let by_hand: u64 = (0..5).map(|n| cpu_task_with(n, 1_000)).sum();
+        assert_eq!(cpu_tasks_expected(5, 1_000), by_hand);
+    }
+}
