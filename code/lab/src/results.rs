@@ -54,8 +54,11 @@ pub struct Experiment {
     pub workload: String,
     /// The unit of `median`, `min` and `max`: `s` for elapsed seconds.
     pub unit: String,
-    /// Which field of a [`Point`] varies along the x axis: `workers` or `tasks`.
+    /// What varies along the x axis: `workers`, `tasks`, or the name of a key in
+    /// [`Point::params`] (such as `switch_us`).
     pub x: String,
+    /// How the x axis is labelled on the page, e.g. `workers` or `switch interval (µs)`.
+    pub x_label: String,
     /// The strategy speedups are read against, if any (`serial`).
     #[serde(default)]
     pub baseline: Option<String>,
@@ -77,6 +80,9 @@ pub struct Point {
     pub workers: usize,
     /// Units of work in one run.
     pub tasks: usize,
+    /// Other settings of this configuration (e.g. `switch_us`), by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, u64>,
     /// Median over the samples.
     pub median: f64,
     /// Fastest sample.
@@ -94,19 +100,19 @@ pub struct Point {
 }
 
 impl Experiment {
-    /// The point of `strategy` at x-value `x` (workers or tasks, per [`Experiment::x`]).
-    pub fn point(&self, strategy: &str, x: usize) -> Option<&Point> {
+    /// The point of `strategy` at x-value `x` (per [`Experiment::x`]).
+    pub fn point(&self, strategy: &str, x: u64) -> Option<&Point> {
         self.series
             .iter()
             .find(|p| p.strategy == strategy && self.x_of(p) == x)
     }
 
     /// The x-value of `point` along this experiment's x axis.
-    pub fn x_of(&self, point: &Point) -> usize {
-        if self.x == "tasks" {
-            point.tasks
-        } else {
-            point.workers
+    pub fn x_of(&self, point: &Point) -> u64 {
+        match self.x.as_str() {
+            "workers" => point.workers as u64,
+            "tasks" => point.tasks as u64,
+            param => point.params.get(param).copied().unwrap_or(0),
         }
     }
 
@@ -126,7 +132,7 @@ impl Experiment {
         let baseline = self.baseline.as_deref()?;
         self.series
             .iter()
-            .find(|p| p.strategy == baseline && p.tasks == point.tasks)
+            .find(|p| p.strategy == baseline && p.tasks == point.tasks && p.params == point.params)
     }
 
     /// `baseline median / point median`, when the baseline was measured at those tasks.

@@ -46,6 +46,7 @@ pub(super) fn plan(ctx: &PlanContext) -> Plan {
         ),
         unit: "s",
         x: "workers",
+        x_label: "workers",
         baseline: Some("serial"),
         cpu_bound: true,
         notes: vec![

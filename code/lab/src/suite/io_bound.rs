@@ -54,6 +54,7 @@ pub(super) fn plan(ctx: &PlanContext) -> Plan {
         ),
         unit: "s",
         x: "tasks",
+        x_label: "tasks (N)",
         baseline: Some("serial"),
         cpu_bound: false,
         notes: vec![

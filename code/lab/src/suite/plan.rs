@@ -28,6 +28,8 @@ pub struct Trial {
     pub workers: usize,
     /// Units of work per run.
     pub tasks: usize,
+    /// Other settings of this configuration (e.g. `switch_us`); see [`Trial::with_param`].
+    pub params: BTreeMap<String, u64>,
     /// Builds the probe right before it is measured (thread pools, runtimes), so that no
     /// idle pool of another trial sits in the background.
     pub setup: Box<dyn FnOnce() -> Probe>,
@@ -44,6 +46,7 @@ impl Trial {
             strategy,
             workers,
             tasks,
+            params: BTreeMap::new(),
             setup: Box::new(move || Probe::Timed(Box::new(setup()))),
         }
     }
@@ -58,8 +61,18 @@ impl Trial {
             strategy,
             workers,
             tasks,
+            params: BTreeMap::new(),
             setup: Box::new(move || Probe::SelfTimed(Box::new(setup()))),
         }
+    }
+}
+
+impl Trial {
+    /// Records another setting of this configuration, such as `("switch_us", 5000)`. An
+    /// experiment whose x axis is that setting names it in [`Plan::x`].
+    pub fn with_param(mut self, name: &str, value: u64) -> Trial {
+        self.params.insert(name.to_string(), value);
+        self
     }
 }
 
@@ -73,8 +86,10 @@ pub struct Plan {
     pub workload: String,
     /// Unit of the measured values (`s`).
     pub unit: &'static str,
-    /// `workers` or `tasks`: which one the x axis shows.
+    /// `workers`, `tasks` or a param name: what the x axis shows.
     pub x: &'static str,
+    /// The x axis label on the page.
+    pub x_label: &'static str,
     /// Strategy speedups are read against.
     pub baseline: Option<&'static str>,
     /// Whether the parallel ceiling bounds this experiment's speedups.
