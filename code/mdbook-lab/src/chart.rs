@@ -1,0 +1,208 @@
+//! The SVG chart of a `{{#bench}}`, drawn with plotters' SVG backend (no fonts needed: text
+//! stays `<text>` for the browser to render).
+//!
+//! CPU-bound experiments plot speedup over the baseline against x, under a dashed line for
+//! what the machine can attain: `min(workers, measured parallel ceiling)`. Others plot the
+//! median in a fitting time unit. Plotters draws in black; that black becomes `currentColor`
+//! so the chart takes the theme's text colour in light and dark themes alike.
+
+use lab::results::{Experiment, Machine};
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::prelude::*;
+
+use crate::format::escape;
+
+const WIDTH: u32 = 640;
+const HEIGHT: u32 = 340;
+
+/// Okabe–Ito colours: distinguishable with colour-blindness, readable on light and dark.
+const PALETTE: [RGBColor; 6] = [
+    RGBColor(0xE6, 0x9F, 0x00),
+    RGBColor(0x56, 0xB4, 0xE9),
+    RGBColor(0x00, 0x9E, 0x73),
+    RGBColor(0xD5, 0x5E, 0x00),
+    RGBColor(0xCC, 0x79, 0xA7),
+    RGBColor(0x00, 0x72, 0xB2),
+];
+
+/// One line on the chart.
+struct Line {
+    label: String,
+    points: Vec<(f64, f64)>,
+    dashed: bool,
+}
+
+/// What the chart shows, before choosing linear or logarithmic axes.
+struct Figure {
+    y_label: String,
+    x_label: String,
+    lines: Vec<Line>,
+}
+
+/// The chart as an inline `<svg>` element.
+pub(crate) fn svg(id: &str, experiment: &Experiment, machine: &Machine) -> String {
+    let figure = figure(experiment, machine);
+    let (x_min, x_max) = bounds(figure.lines.iter().flat_map(|l| l.points.iter().map(|p| p.0)));
+    let (_, y_max) = bounds(figure.lines.iter().flat_map(|l| l.points.iter().map(|p| p.1)));
+    let y_range = 0.0..(y_max * 1.15).max(f64::MIN_POSITIVE);
+    let mut svg = String::new();
+    let drawn = if x_max / x_min.max(f64::MIN_POSITIVE) >= 50.0 {
+        draw(&mut svg, &figure, (x_min..x_max).log_scale(), y_range)
+    } else {
+        let pad = ((x_max - x_min) * 0.03).max(0.1);
+        draw(&mut svg, &figure, (x_min - pad)..(x_max + pad), y_range)
+    };
+    if let Err(err) = drawn {
+        // A chart that cannot be drawn must not pass silently; the table is still exact.
+        return format!(
+            "<p class=\"lab-chart-error\">chart for {} could not be drawn: {}</p>",
+            escape(id),
+            escape(&err)
+        );
+    }
+    let label = format!("Chart: {}", experiment.title);
+    // No blank lines: Markdown would end the surrounding HTML block at the first one.
+    let svg: String = svg.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join("\n");
+    svg.replace("#000000", "currentColor").replacen(
+        "<svg ",
+        &format!("<svg role=\"img\" aria-label=\"{}\" ", escape(&label)),
+        1,
+    )
+}
+
+fn figure(experiment: &Experiment, machine: &Machine) -> Figure {
+    let mut lines = Vec::new();
+    let speedups = experiment.cpu_bound && experiment.baseline.is_some();
+    let (scale, unit) = time_scale(experiment);
+    for strategy in experiment.strategies() {
+        let mut points: Vec<(f64, f64)> = experiment
+            .series
+            .iter()
+            .filter(|p| p.strategy == strategy)
+            .filter_map(|p| {
+                let y = if speedups {
+                    experiment.speedup(p)?
+                } else {
+                    p.median * scale
+                };
+                Some((experiment.x_of(p) as f64, y))
+            })
+            .collect();
+        points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        if !points.is_empty() {
+            lines.push(Line {
+                label: strategy.to_string(),
+                points,
+                dashed: false,
+            });
+        }
+    }
+    if speedups {
+        let xs: Vec<f64> = lines.iter().flat_map(|l| l.points.iter().map(|p| p.0)).collect();
+        let (lo, hi) = bounds(xs.into_iter());
+        let steps = 64;
+        let points = (0..=steps)
+            .map(|i| lo + (hi - lo) * f64::from(i) / f64::from(steps))
+            .map(|x| (x, x.min(machine.parallel_ceiling).max(1.0)))
+            .collect();
+        lines.push(Line {
+            label: "attainable: min(workers, measured ceiling)".into(),
+            points,
+            dashed: true,
+        });
+    }
+    Figure {
+        y_label: if speedups {
+            format!("speedup over {}", experiment.baseline.as_deref().unwrap_or("baseline"))
+        } else {
+            format!("median ({unit})")
+        },
+        x_label: experiment.x_label.clone(),
+        lines,
+    }
+}
+
+/// A factor and unit for the medians so the y axis reads 0–200 ms rather than 0–0.2 s.
+fn time_scale(experiment: &Experiment) -> (f64, String) {
+    if experiment.unit != "s" {
+        return (1.0, experiment.unit.clone());
+    }
+    let largest = experiment
+        .series
+        .iter()
+        .map(|p| p.median)
+        .fold(0.0, f64::max);
+    match largest {
+        v if v >= 1.0 => (1.0, "s".into()),
+        v if v >= 1e-3 => (1e3, "ms".into()),
+        _ => (1e6, "µs".into()),
+    }
+}
+
+fn bounds(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    })
+}
+
+fn draw<X>(svg: &mut String, figure: &Figure, x: X, y: std::ops::Range<f64>) -> Result<(), String>
+where
+    X: AsRangedCoord<Value = f64>,
+    X::CoordDescType: ValueFormatter<f64>,
+{
+    let root = SVGBackend::with_string(svg, (WIDTH, HEIGHT)).into_drawing_area();
+    let mut chart = ChartBuilder::on(&root)
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(56)
+        .build_cartesian_2d(x, y)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_desc(figure.x_label.as_str())
+        .y_desc(figure.y_label.as_str())
+        .label_style(("sans-serif", 13))
+        .axis_desc_style(("sans-serif", 14))
+        .light_line_style(BLACK.mix(0.06))
+        .bold_line_style(BLACK.mix(0.15))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    for (i, line) in figure.lines.iter().enumerate() {
+        let colour = if line.dashed {
+            BLACK.mix(0.6)
+        } else {
+            PALETTE[i % PALETTE.len()].mix(1.0)
+        };
+        let style = colour.stroke_width(2);
+        if line.dashed {
+            chart
+                .draw_series(DashedLineSeries::new(line.points.clone(), 6, 4, style))
+                .map_err(|e| e.to_string())?
+                .label(line.label.as_str())
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
+        } else {
+            chart
+                .draw_series(LineSeries::new(line.points.clone(), style))
+                .map_err(|e| e.to_string())?
+                .label(line.label.as_str())
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
+            chart
+                .draw_series(
+                    line.points
+                        .iter()
+                        .map(|&p| Circle::new(p, 3, colour.filled())),
+                )
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .label_font(("sans-serif", 13))
+        .background_style(TRANSPARENT)
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    root.present().map_err(|e| e.to_string())?;
+    Ok(())
+}

@@ -1,0 +1,250 @@
+//! The preprocessor end to end on one chapter: every directive, every kind of bad input.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+use lab::results::{Experiment, Machine, Point, Results, SCHEMA};
+
+use super::*;
+
+struct Fixture {
+    dir: PathBuf,
+}
+
+impl Fixture {
+    fn new(name: &str) -> Fixture {
+        let dir = std::env::temp_dir().join(format!("mdbook-lab-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("examples")).unwrap();
+        fs::create_dir_all(dir.join("cache")).unwrap();
+        Fixture { dir }
+    }
+
+    fn results_path(&self) -> PathBuf {
+        self.dir.join("results.json")
+    }
+
+    fn lab(&self) -> Lab {
+        let examples = Examples::at(
+            &self.dir,
+            self.dir.join("examples"),
+            self.dir.join("cache"),
+            Duration::from_secs(5),
+        );
+        Lab::with_results(&self.dir, self.results_path(), examples)
+    }
+
+    fn write_results(&self, title: &str) {
+        let series = vec![
+            point("serial", 1, 1.0),
+            point("rayon", 1, 1.0),
+            point("rayon", 2, 0.9),
+        ];
+        let experiment = Experiment {
+            title: title.into(),
+            workload: "a & b".into(),
+            unit: "s".into(),
+            x: "workers".into(),
+            x_label: "workers".into(),
+            baseline: Some("serial".into()),
+            cpu_bound: true,
+            notes: vec!["a note".into()],
+            series,
+        };
+        Results {
+            schema: SCHEMA,
+            machine: Machine {
+                cpu: "Test CPU".into(),
+                logical_cpus: 2,
+                os: "TestOS".into(),
+                rustc: "rustc test".into(),
+                date: "2026-11-22T00:00:00Z".into(),
+                mode: "quick".into(),
+                parallel_ceiling: 1.18,
+            },
+            experiments: [("cpu-bound".to_string(), experiment)].into(),
+        }
+        .save(&self.results_path())
+        .unwrap();
+    }
+
+    /// Runs a chapter through the preprocessor, as `book/ch.md`.
+    fn render(&self, source: &str) -> Result<String> {
+        self.lab()
+            .render_chapter(&self.dir.join("book/ch.md"), source, source)
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn point(strategy: &str, workers: usize, median: f64) -> Point {
+    Point {
+        strategy: strategy.into(),
+        workers,
+        tasks: 8,
+        params: Default::default(),
+        median,
+        min: median,
+        max: median,
+        p90: None,
+        samples: 5,
+        extra: Default::default(),
+    }
+}
+
+fn error_of(result: Result<String>) -> String {
+    format!("{:#}", result.expect_err("the chapter should not render"))
+}
+
+#[test]
+fn bench_renders_table_chart_and_machine_line() {
+    let f = Fixture::new("bench");
+    f.write_results("CPU");
+    let html = f.render("{{#bench cpu-bound}}").unwrap();
+    assert!(html.contains("<table class=\"lab-bench-table\">"));
+    assert!(html.contains("<td>rayon</td><td>2</td>"));
+    assert!(html.contains("<td>1.11×</td>"), "speedup 1.0/0.9");
+    assert!(html.contains("<td>94%</td>"), "1.11 / min(2, 1.18)");
+    assert!(html.contains("<svg role=\"img\""));
+    assert!(html.contains("currentColor") && !html.contains("#000000"));
+    assert!(html.contains("measured parallel ceiling 1.18×"));
+    assert!(!html.trim_end().contains("\n\n"), "a blank line would end the HTML block");
+}
+
+#[test]
+fn titles_and_outputs_are_escaped() {
+    let f = Fixture::new("escape");
+    f.write_results("<script>alert(1)</script>");
+    let html = f.render("{{#bench cpu-bound}}").unwrap();
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("a &amp; b"));
+    assert!(!html.contains("<script>"));
+
+    let out = output::render("x", "<script>alert(1)</script>\na & b\n");
+    assert!(out.contains("&lt;script&gt;alert(1)&lt;/script&gt;\na &amp; b</code></pre>"));
+}
+
+#[test]
+fn claims_render_verdicts() {
+    let f = Fixture::new("claims");
+    f.write_results("CPU");
+    let html = f
+        .render("{{#claim cpu-bound: rayon speedup is at least 1.05× at workers = 2}}")
+        .unwrap();
+    assert!(html.contains("lab-claim-held") && html.contains("(measured: 1.11× at workers = 2)"));
+    let html = f
+        .render("{{#claim cpu-bound: rayon speedup is at least 2× at workers = 2}}")
+        .unwrap();
+    assert!(html.contains("did not hold on this machine: measured 1.11× at workers = 2"));
+}
+
+#[test]
+fn a_malformed_claim_fails_with_file_and_line() {
+    let f = Fixture::new("badclaim");
+    f.write_results("CPU");
+    let err = error_of(f.render("# T\n\n{{#claim cpu-bound: rayon is fast}}\n"));
+    assert!(err.contains("book/ch.md:3:"), "{err}");
+    assert!(err.contains("STRATEGY METRIC"), "{err}");
+}
+
+#[test]
+fn an_unknown_directive_fails_with_file_and_line() {
+    let f = Fixture::new("unknown");
+    let err = error_of(f.render("# T\n{{#bnech cpu-bound}}\n"));
+    assert!(err.starts_with("book/ch.md:2: unknown directive `{{#bnech …}}`"), "{err}");
+}
+
+#[test]
+fn an_unknown_experiment_lists_the_known_ones() {
+    let f = Fixture::new("unknownexp");
+    f.write_results("CPU");
+    let err = error_of(f.render("a\nb\n{{#bench cpu-bund}}"));
+    assert!(err.starts_with("book/ch.md:3: unknown experiment `cpu-bund`"), "{err}");
+    assert!(err.contains("results.json has: cpu-bound"), "{err}");
+}
+
+#[test]
+fn a_missing_results_file_says_how_to_measure() {
+    let f = Fixture::new("missing");
+    let err = error_of(f.render("{{#bench cpu-bound}}"));
+    assert!(err.starts_with("book/ch.md:1: cannot read results file"), "{err}");
+    assert!(err.contains("cargo xtask bench"), "{err}");
+}
+
+#[test]
+fn a_corrupt_results_file_says_how_to_recover() {
+    let f = Fixture::new("corrupt");
+    fs::write(f.results_path(), "{\"schema\": 1, \"machine\": ").unwrap();
+    let err = error_of(f.render("x\n{{#bench cpu-bound}}"));
+    assert!(err.starts_with("book/ch.md:2:") && err.contains("is corrupt"), "{err}");
+}
+
+#[test]
+fn an_unknown_example_lists_the_known_ones() {
+    let f = Fixture::new("unknownex");
+    fs::write(f.dir.join("examples/01_real.rs"), "fn main() {}").unwrap();
+    let err = error_of(f.render("{{#output 01_nope}}"));
+    assert!(err.starts_with("book/ch.md:1: unknown example `01_nope`"), "{err}");
+    assert!(err.contains("known examples: 01_real"), "{err}");
+}
+
+#[test]
+fn a_cached_output_is_used_without_running_anything() {
+    let f = Fixture::new("cached");
+    let source = "fn main() { println!(\"hi\"); }";
+    fs::write(f.dir.join("examples/01_cached.rs"), source).unwrap();
+    let cache = f.dir.join("cache").join(format!("01_cached-{:016x}.txt", output_hash(source)));
+    fs::write(cache, "<b>cached</b>\n").unwrap();
+    let html = f.render("{{#output 01_cached}}").unwrap();
+    assert!(html.contains("$ cargo run --example 01_cached\n&lt;b&gt;cached&lt;/b&gt;</code>"), "{html}");
+}
+
+fn output_hash(source: &str) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut h = DefaultHasher::new();
+    source.hash(&mut h);
+    h.finish()
+}
+
+#[test]
+fn a_failing_program_is_an_error_with_its_stderr() {
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "echo partial; echo boom >&2; exit 3"]);
+    let err = format!("{:#}", output::run_with_time_limit(cmd, Duration::from_secs(5)).unwrap_err());
+    assert!(err.contains("exited with exit status: 3") && err.contains("boom"), "{err}");
+}
+
+#[test]
+fn a_hanging_program_is_killed_and_reported() {
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "sleep 30"]);
+    let err = format!(
+        "{:#}",
+        output::run_with_time_limit(cmd, Duration::from_millis(300)).unwrap_err()
+    );
+    assert!(err.contains("did not finish within 0.3 s and was killed"), "{err}");
+}
+
+#[test]
+fn a_missing_include_fails_the_chapter() {
+    let f = Fixture::new("include");
+    fs::create_dir_all(f.dir.join("book")).unwrap();
+    let err = error_of(f.render("# T\n```rust\n{{#rustdoc_include ../nope.rs:here}}\n```\n"));
+    assert!(err.starts_with("book/ch.md:3:"), "{err}");
+    assert!(err.contains("does not exist"), "{err}");
+}
+
+#[test]
+fn every_error_of_a_chapter_is_reported_at_once() {
+    let f = Fixture::new("many");
+    f.write_results("CPU");
+    let err = error_of(f.render("{{#bench nope}}\n{{#what x}}\n"));
+    assert!(err.contains("ch.md:1:") && err.contains("ch.md:2:"), "{err}");
+}
+
