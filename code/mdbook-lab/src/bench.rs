@@ -25,7 +25,11 @@ use crate::format::{self, escape};
 /// The whole figure for experiment `id`.
 pub(crate) fn render(id: &str, experiment: &Experiment, machine: &Machine) -> String {
     let mut html = String::new();
-    let _ = write!(html, "<figure class=\"lab-bench\" id=\"bench-{}\">", escape(id));
+    let _ = write!(
+        html,
+        "<figure class=\"lab-bench\" id=\"bench-{}\">",
+        escape(id)
+    );
     let _ = write!(
         html,
         "<figcaption>{} <span class=\"lab-workload\">({})</span></figcaption>",
@@ -45,7 +49,11 @@ pub(crate) fn render(id: &str, experiment: &Experiment, machine: &Machine) -> St
         }
         html.push_str("</ul>");
     }
-    let _ = write!(html, "<p class=\"lab-machine\">{}</p>", machine_line(machine));
+    let _ = write!(
+        html,
+        "<p class=\"lab-machine\">{}</p>",
+        machine_line(machine)
+    );
     html.push_str("</figure>\n");
     html
 }
@@ -70,7 +78,9 @@ pub(crate) fn machine_line(machine: &Machine) -> String {
 fn table(experiment: &Experiment, machine: &Machine) -> String {
     let extras = extra_metrics(experiment);
     let has_baseline = experiment.baseline.is_some();
-    let mut html = String::from("<table class=\"lab-bench-table\"><thead><tr>");
+    // mdBook's table-wrapper scrolls a wide table sideways on a narrow screen.
+    let mut html =
+        String::from("<div class=\"table-wrapper\"><table class=\"lab-bench-table\"><thead><tr>");
     let _ = write!(
         html,
         "<th>Strategy</th><th>{}</th><th>Median</th><th>Min–max</th>",
@@ -78,7 +88,7 @@ fn table(experiment: &Experiment, machine: &Machine) -> String {
     );
     if has_baseline {
         let baseline = experiment.baseline.as_deref().unwrap_or_default();
-        let _ = write!(html, "<th>Speedup over {}</th>", escape(baseline));
+        let _ = write!(html, "<th>Speedup vs {}</th>", escape(baseline));
     }
     if experiment.cpu_bound {
         html.push_str(
@@ -92,7 +102,7 @@ fn table(experiment: &Experiment, machine: &Machine) -> String {
     for point in &experiment.series {
         html.push_str(&row(experiment, machine, point, &extras));
     }
-    html.push_str("</tbody></table>");
+    html.push_str("</tbody></table></div>");
     html
 }
 
@@ -131,7 +141,11 @@ fn row(experiment: &Experiment, machine: &Machine, point: &Point, extras: &[Stri
     for key in extras {
         match point.extra.get(key) {
             Some(v) => {
-                let _ = write!(html, "<td>{}</td>", format::value(*v, extra_unit(key, unit)));
+                let _ = write!(
+                    html,
+                    "<td>{}</td>",
+                    format::value(*v, extra_unit(key, unit))
+                );
             }
             None => html.push_str("<td class=\"lab-na\">—</td>"),
         }
@@ -156,8 +170,7 @@ fn extra_metrics(experiment: &Experiment) -> Vec<String> {
 /// Extra metrics named like the experiment's own statistics (`p90`, `…_s`) share its unit;
 /// the rest are counts.
 pub(crate) fn extra_unit<'u>(key: &str, unit: &'u str) -> &'u str {
-    if key.starts_with('p') && key[1..].chars().all(|c| c.is_ascii_digit()) || key.ends_with("_s")
-    {
+    if key.starts_with('p') && key[1..].chars().all(|c| c.is_ascii_digit()) || key.ends_with("_s") {
         unit
     } else {
         ""

@@ -42,9 +42,20 @@ struct Figure {
 /// The chart as an inline `<svg>` element.
 pub(crate) fn svg(id: &str, experiment: &Experiment, machine: &Machine) -> String {
     let figure = figure(experiment, machine);
-    let (x_min, x_max) = bounds(figure.lines.iter().flat_map(|l| l.points.iter().map(|p| p.0)));
-    let (_, y_max) = bounds(figure.lines.iter().flat_map(|l| l.points.iter().map(|p| p.1)));
-    let y_range = 0.0..(y_max * 1.15).max(f64::MIN_POSITIVE);
+    let (x_min, x_max) = bounds(
+        figure
+            .lines
+            .iter()
+            .flat_map(|l| l.points.iter().map(|p| p.0)),
+    );
+    let (_, y_max) = bounds(
+        figure
+            .lines
+            .iter()
+            .flat_map(|l| l.points.iter().map(|p| p.1)),
+    );
+    // Headroom above the data for the legend, which sits in the upper left.
+    let y_range = 0.0..(y_max * 1.45).max(f64::MIN_POSITIVE);
     let mut svg = String::new();
     let drawn = if x_max / x_min.max(f64::MIN_POSITIVE) >= 50.0 {
         draw(&mut svg, &figure, (x_min..x_max).log_scale(), y_range)
@@ -62,7 +73,11 @@ pub(crate) fn svg(id: &str, experiment: &Experiment, machine: &Machine) -> Strin
     }
     let label = format!("Chart: {}", experiment.title);
     // No blank lines: Markdown would end the surrounding HTML block at the first one.
-    let svg: String = svg.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join("\n");
+    let svg: String = svg
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
     svg.replace("#000000", "currentColor").replacen(
         "<svg ",
         &format!("<svg role=\"img\" aria-label=\"{}\" ", escape(&label)),
@@ -98,7 +113,10 @@ fn figure(experiment: &Experiment, machine: &Machine) -> Figure {
         }
     }
     if speedups {
-        let xs: Vec<f64> = lines.iter().flat_map(|l| l.points.iter().map(|p| p.0)).collect();
+        let xs: Vec<f64> = lines
+            .iter()
+            .flat_map(|l| l.points.iter().map(|p| p.0))
+            .collect();
         let (lo, hi) = bounds(xs.into_iter());
         let steps = 64;
         let points = (0..=steps)
@@ -113,7 +131,10 @@ fn figure(experiment: &Experiment, machine: &Machine) -> Figure {
     }
     Figure {
         y_label: if speedups {
-            format!("speedup over {}", experiment.baseline.as_deref().unwrap_or("baseline"))
+            format!(
+                "speedup over {}",
+                experiment.baseline.as_deref().unwrap_or("baseline")
+            )
         } else {
             format!("median ({unit})")
         },
@@ -150,9 +171,18 @@ where
     X: AsRangedCoord<Value = f64>,
     X::CoordDescType: ValueFormatter<f64>,
 {
+    let mut xs: Vec<f64> = figure
+        .lines
+        .iter()
+        .filter(|l| !l.dashed)
+        .flat_map(|l| l.points.iter().map(|p| p.0))
+        .collect();
+    xs.sort_by(f64::total_cmp);
+    xs.dedup();
     let root = SVGBackend::with_string(svg, (WIDTH, HEIGHT)).into_drawing_area();
     let mut chart = ChartBuilder::on(&root)
         .margin(12)
+        .margin_right(36)
         .x_label_area_size(40)
         .y_label_area_size(56)
         .build_cartesian_2d(x, y)
@@ -161,6 +191,10 @@ where
         .configure_mesh()
         .x_desc(figure.x_label.as_str())
         .y_desc(figure.y_label.as_str())
+        // x values are counts: label them as whole numbers, one label per measured value
+        // when there are few.
+        .x_labels(xs.len().clamp(2, 12))
+        .x_label_formatter(&|v| format!("{v:.0}"))
         .label_style(("sans-serif", 13))
         .axis_desc_style(("sans-serif", 14))
         .light_line_style(BLACK.mix(0.06))

@@ -22,8 +22,8 @@ use anyhow::{Result, anyhow, bail};
 use lab::results::{Experiment, Machine, Point};
 
 use crate::bench::extra_unit;
-use crate::format::escape;
 use crate::format;
+use crate::format::escape;
 
 /// A parsed claim.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,7 +69,8 @@ pub(crate) struct Verdict {
     pub(crate) measured: String,
 }
 
-const FORM: &str = "write it as `EXPERIMENT: STRATEGY METRIC is at most|at least VALUE at every point|at X = N`";
+const FORM: &str =
+    "write it as `EXPERIMENT: STRATEGY METRIC is at most|at least VALUE at every point|at X = N`";
 
 impl Claim {
     /// Parses the text after `{{#claim`.
@@ -93,9 +94,9 @@ impl Claim {
         } else {
             bail!("claim `{statement}` must say `is at most` or `is at least`; {FORM}");
         };
-        let (value, scope) = rest
-            .rsplit_once(" at ")
-            .ok_or_else(|| anyhow!("claim `{statement}` must end with `at every point` or `at X = N`; {FORM}"))?;
+        let (value, scope) = rest.rsplit_once(" at ").ok_or_else(|| {
+            anyhow!("claim `{statement}` must end with `at every point` or `at X = N`; {FORM}")
+        })?;
         Ok(Claim {
             experiment: experiment.trim().to_string(),
             statement: statement.to_string(),
@@ -182,7 +183,10 @@ impl Claim {
             Value::Number(n) => Ok(*n),
             Value::CeilingShare(share) => {
                 if self.metric != "speedup" {
-                    bail!("`% of ceiling` compares speedups; this claim's metric is `{}`", self.metric);
+                    bail!(
+                        "`% of ceiling` compares speedups; this claim's metric is `{}`",
+                        self.metric
+                    );
                 }
                 Ok(share * machine.attainable_speedup(point.workers))
             }

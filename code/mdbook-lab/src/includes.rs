@@ -114,7 +114,11 @@ mod tests {
 
     fn errors(source: &str) -> Vec<String> {
         let dir = fixture();
-        check(&dir.join("chapter.md"), Path::new("book/chapter.md"), source)
+        check(
+            &dir.join("chapter.md"),
+            Path::new("book/chapter.md"),
+            source,
+        )
     }
 
     #[test]
@@ -128,7 +132,11 @@ mod tests {
         let errs = errors("# T\n\n{{#include nope.rs}}\n");
         assert_eq!(errs.len(), 1);
         assert!(errs[0].starts_with("book/chapter.md:3:"), "{}", errs[0]);
-        assert!(errs[0].contains("does not exist; fix the path"), "{}", errs[0]);
+        assert!(
+            errs[0].contains("does not exist; fix the path"),
+            "{}",
+            errs[0]
+        );
     }
 
     #[test]

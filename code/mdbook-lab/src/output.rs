@@ -61,7 +61,9 @@ impl Examples {
                 self.known().join(", ")
             )
         })?;
-        let cached = self.cache.join(format!("{name}-{:016x}.txt", hash(&source)));
+        let cached = self
+            .cache
+            .join(format!("{name}-{:016x}.txt", hash(&source)));
         if let Ok(stdout) = fs::read_to_string(&cached) {
             return Ok(stdout);
         }
@@ -89,7 +91,15 @@ impl Examples {
     /// Builds the example in release mode and returns its executable.
     fn build(&self, name: &str) -> Result<PathBuf> {
         let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["build", "--release", "--quiet", "--package", "lab", "--example", name])
+            .args([
+                "build",
+                "--release",
+                "--quiet",
+                "--package",
+                "lab",
+                "--example",
+                name,
+            ])
             .args(["--message-format", "json-render-diagnostics"])
             .current_dir(&self.root)
             .stderr(Stdio::inherit())
@@ -160,7 +170,10 @@ pub(crate) fn run_with_time_limit(mut command: Command, limit: Duration) -> Resu
     if !status.success() {
         let tail: Vec<&str> = stderr.lines().rev().take(10).collect();
         let tail: Vec<&str> = tail.into_iter().rev().collect();
-        bail!("exited with {status}; its stderr ends:\n{}", tail.join("\n"));
+        bail!(
+            "exited with {status}; its stderr ends:\n{}",
+            tail.join("\n")
+        );
     }
     Ok(stdout)
 }

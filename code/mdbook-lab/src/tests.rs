@@ -114,7 +114,10 @@ fn bench_renders_table_chart_and_machine_line() {
     assert!(html.contains("<svg role=\"img\""));
     assert!(html.contains("currentColor") && !html.contains("#000000"));
     assert!(html.contains("measured parallel ceiling 1.18×"));
-    assert!(!html.trim_end().contains("\n\n"), "a blank line would end the HTML block");
+    assert!(
+        !html.trim_end().contains("\n\n"),
+        "a blank line would end the HTML block"
+    );
 }
 
 #[test]
@@ -157,7 +160,10 @@ fn a_malformed_claim_fails_with_file_and_line() {
 fn an_unknown_directive_fails_with_file_and_line() {
     let f = Fixture::new("unknown");
     let err = error_of(f.render("# T\n{{#bnech cpu-bound}}\n"));
-    assert!(err.starts_with("book/ch.md:2: unknown directive `{{#bnech …}}`"), "{err}");
+    assert!(
+        err.starts_with("book/ch.md:2: unknown directive `{{#bnech …}}`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -165,7 +171,10 @@ fn an_unknown_experiment_lists_the_known_ones() {
     let f = Fixture::new("unknownexp");
     f.write_results("CPU");
     let err = error_of(f.render("a\nb\n{{#bench cpu-bund}}"));
-    assert!(err.starts_with("book/ch.md:3: unknown experiment `cpu-bund`"), "{err}");
+    assert!(
+        err.starts_with("book/ch.md:3: unknown experiment `cpu-bund`"),
+        "{err}"
+    );
     assert!(err.contains("results.json has: cpu-bound"), "{err}");
 }
 
@@ -173,7 +182,10 @@ fn an_unknown_experiment_lists_the_known_ones() {
 fn a_missing_results_file_says_how_to_measure() {
     let f = Fixture::new("missing");
     let err = error_of(f.render("{{#bench cpu-bound}}"));
-    assert!(err.starts_with("book/ch.md:1: cannot read results file"), "{err}");
+    assert!(
+        err.starts_with("book/ch.md:1: cannot read results file"),
+        "{err}"
+    );
     assert!(err.contains("cargo xtask bench"), "{err}");
 }
 
@@ -182,7 +194,10 @@ fn a_corrupt_results_file_says_how_to_recover() {
     let f = Fixture::new("corrupt");
     fs::write(f.results_path(), "{\"schema\": 1, \"machine\": ").unwrap();
     let err = error_of(f.render("x\n{{#bench cpu-bound}}"));
-    assert!(err.starts_with("book/ch.md:2:") && err.contains("is corrupt"), "{err}");
+    assert!(
+        err.starts_with("book/ch.md:2:") && err.contains("is corrupt"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -190,7 +205,10 @@ fn an_unknown_example_lists_the_known_ones() {
     let f = Fixture::new("unknownex");
     fs::write(f.dir.join("examples/01_real.rs"), "fn main() {}").unwrap();
     let err = error_of(f.render("{{#output 01_nope}}"));
-    assert!(err.starts_with("book/ch.md:1: unknown example `01_nope`"), "{err}");
+    assert!(
+        err.starts_with("book/ch.md:1: unknown example `01_nope`"),
+        "{err}"
+    );
     assert!(err.contains("known examples: 01_real"), "{err}");
 }
 
@@ -199,10 +217,16 @@ fn a_cached_output_is_used_without_running_anything() {
     let f = Fixture::new("cached");
     let source = "fn main() { println!(\"hi\"); }";
     fs::write(f.dir.join("examples/01_cached.rs"), source).unwrap();
-    let cache = f.dir.join("cache").join(format!("01_cached-{:016x}.txt", output_hash(source)));
+    let cache = f
+        .dir
+        .join("cache")
+        .join(format!("01_cached-{:016x}.txt", output_hash(source)));
     fs::write(cache, "<b>cached</b>\n").unwrap();
     let html = f.render("{{#output 01_cached}}").unwrap();
-    assert!(html.contains("$ cargo run --example 01_cached\n&lt;b&gt;cached&lt;/b&gt;</code>"), "{html}");
+    assert!(
+        html.contains("$ cargo run --example 01_cached\n&lt;b&gt;cached&lt;/b&gt;</code>"),
+        "{html}"
+    );
 }
 
 fn output_hash(source: &str) -> u64 {
@@ -216,8 +240,14 @@ fn output_hash(source: &str) -> u64 {
 fn a_failing_program_is_an_error_with_its_stderr() {
     let mut cmd = Command::new("sh");
     cmd.args(["-c", "echo partial; echo boom >&2; exit 3"]);
-    let err = format!("{:#}", output::run_with_time_limit(cmd, Duration::from_secs(5)).unwrap_err());
-    assert!(err.contains("exited with exit status: 3") && err.contains("boom"), "{err}");
+    let err = format!(
+        "{:#}",
+        output::run_with_time_limit(cmd, Duration::from_secs(5)).unwrap_err()
+    );
+    assert!(
+        err.contains("exited with exit status: 3") && err.contains("boom"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -228,7 +258,10 @@ fn a_hanging_program_is_killed_and_reported() {
         "{:#}",
         output::run_with_time_limit(cmd, Duration::from_millis(300)).unwrap_err()
     );
-    assert!(err.contains("did not finish within 0.3 s and was killed"), "{err}");
+    assert!(
+        err.contains("did not finish within 0.3 s and was killed"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -245,6 +278,8 @@ fn every_error_of_a_chapter_is_reported_at_once() {
     let f = Fixture::new("many");
     f.write_results("CPU");
     let err = error_of(f.render("{{#bench nope}}\n{{#what x}}\n"));
-    assert!(err.contains("ch.md:1:") && err.contains("ch.md:2:"), "{err}");
+    assert!(
+        err.contains("ch.md:1:") && err.contains("ch.md:2:"),
+        "{err}"
+    );
 }
-

@@ -29,7 +29,16 @@ pub(crate) fn serve(args: &[String]) -> Result {
 pub(crate) fn bench(args: &[String]) -> Result {
     cmd::run(
         cargo()
-            .args(["run", "--release", "--quiet", "--package", "lab", "--bin", "lab-suite", "--"])
+            .args([
+                "run",
+                "--release",
+                "--quiet",
+                "--package",
+                "lab",
+                "--bin",
+                "lab-suite",
+                "--",
+            ])
             .args(["--out", RESULTS])
             .args(args),
     )

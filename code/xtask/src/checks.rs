@@ -29,11 +29,17 @@ pub(crate) fn built_book() -> Result {
     for chapter in summary_chapters(&src)? {
         let page = out.join(&chapter).with_extension("html");
         let Ok(html) = fs::read_to_string(&page) else {
-            problems.push(format!("book/SUMMARY.md lists {chapter}, but {} was not rendered", shown(&page)));
+            problems.push(format!(
+                "book/SUMMARY.md lists {chapter}, but {} was not rendered",
+                shown(&page)
+            ));
             continue;
         };
         if !html.contains("<main>") || !html.contains("<h1") {
-            problems.push(format!("{} has no main content with a heading", shown(&page)));
+            problems.push(format!(
+                "{} has no main content with a heading",
+                shown(&page)
+            ));
         }
         let written = read(&src.join(&chapter)).matches("{{#bench ").count();
         let rendered = html.matches("<table class=\"lab-bench-table\">").count();
@@ -44,7 +50,10 @@ pub(crate) fn built_book() -> Result {
         }
     }
     if problems.is_empty() {
-        eprintln!("checked {} pages: directives expanded, chapters rendered, bench tables present", pages.len());
+        eprintln!(
+            "checked {} pages: directives expanded, chapters rendered, bench tables present",
+            pages.len()
+        );
         Ok(())
     } else {
         Err(problems.join("\n"))
@@ -57,26 +66,50 @@ pub(crate) fn include_fixtures() -> Result {
     cmd::run(crate::cmd::cargo().args(["build", "--quiet", "--package", "mdbook-lab"]))?;
     let preprocessor = root().join("target/debug/mdbook-lab");
     let cases = [
-        ("missing-file", "{{#include ../code/nope.rs}}", "does not exist"),
-        ("missing-anchor", "{{#rustdoc_include ../code/main.rs:nope}}", "anchor `nope` not found"),
+        (
+            "missing-file",
+            "{{#include ../code/nope.rs}}",
+            "does not exist",
+        ),
+        (
+            "missing-anchor",
+            "{{#rustdoc_include ../code/main.rs:nope}}",
+            "anchor `nope` not found",
+        ),
     ];
     for (name, link, expected) in cases {
         let dir = root().join("target/fixtures").join(name);
         let _ = fs::remove_dir_all(&dir);
-        write(&dir.join("book.toml"), &format!(
-            "[book]\ntitle = \"{name}\"\nsrc = \"book\"\n\n[preprocessor.lab]\ncommand = \"{}\"\nafter = [\"links\"]\nrenderers = [\"html\"]\n",
-            preprocessor.display()
-        ))?;
-        write(&dir.join("book/SUMMARY.md"), "# Summary\n\n[Chapter](chapter.md)\n")?;
-        write(&dir.join("book/chapter.md"), &format!("# Chapter\n\n```rust\n{link}\n```\n"))?;
-        write(&dir.join("code/main.rs"), "fn main() {\n    // ANCHOR: here\n    println!();\n    // ANCHOR_END: here\n}\n")?;
+        write(
+            &dir.join("book.toml"),
+            &format!(
+                "[book]\ntitle = \"{name}\"\nsrc = \"book\"\n\n[preprocessor.lab]\ncommand = \"{}\"\nafter = [\"links\"]\nrenderers = [\"html\"]\n",
+                preprocessor.display()
+            ),
+        )?;
+        write(
+            &dir.join("book/SUMMARY.md"),
+            "# Summary\n\n[Chapter](chapter.md)\n",
+        )?;
+        write(
+            &dir.join("book/chapter.md"),
+            &format!("# Chapter\n\n```rust\n{link}\n```\n"),
+        )?;
+        write(
+            &dir.join("code/main.rs"),
+            "fn main() {\n    // ANCHOR: here\n    println!();\n    // ANCHOR_END: here\n}\n",
+        )?;
         let output = cmd::capture(program("mdbook").arg("build").arg(&dir))?;
         let log = String::from_utf8_lossy(&output.stderr);
         if output.status.success() {
-            return Err(format!("fixture book `{name}` built, but its {link} must fail the build"));
+            return Err(format!(
+                "fixture book `{name}` built, but its {link} must fail the build"
+            ));
         }
         if !log.contains("book/chapter.md:4:") || !log.contains(expected) {
-            return Err(format!("fixture book `{name}` failed without saying `book/chapter.md:4: … {expected}`:\n{log}"));
+            return Err(format!(
+                "fixture book `{name}` failed without saying `book/chapter.md:4: … {expected}`:\n{log}"
+            ));
         }
         eprintln!("fixture `{name}`: the build fails with `{expected}`, as it must");
     }
@@ -123,5 +156,8 @@ fn write(path: &Path, text: &str) -> Result {
 }
 
 fn shown(path: &Path) -> String {
-    path.strip_prefix(root()).unwrap_or(path).display().to_string()
+    path.strip_prefix(root())
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }

