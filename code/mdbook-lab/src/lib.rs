@@ -66,6 +66,37 @@ impl Lab {
         }
     }
 
+    /// The preprocessor for the book in `ctx`, with paths from `[preprocessor.lab]` where
+    /// book.toml sets them (`results`, `examples`, `output-cache`, relative to the book root;
+    /// fixture books in tests use them). With a `results` path set, a missing file is an error
+    /// rather than a reason to measure.
+    pub fn from_context(ctx: &PreprocessorContext) -> Result<Lab> {
+        let root = &ctx.root;
+        let setting = |key: &str| -> Result<Option<PathBuf>> {
+            Ok(ctx
+                .config
+                .get::<String>(&format!("preprocessor.lab.{key}"))
+                .with_context(|| format!("book.toml: preprocessor.lab.{key} must be a path"))?
+                .map(|p| root.join(p)))
+        };
+        let mut lab = Lab::for_book(root);
+        if let Some(results) = setting("results")? {
+            lab.results_path = results;
+            lab.measure_if_missing = false;
+        }
+        let dir = setting("examples")?;
+        let cache = setting("output-cache")?;
+        if dir.is_some() || cache.is_some() {
+            lab.examples = Examples::at(
+                root,
+                dir.unwrap_or_else(|| root.join("code/lab/examples")),
+                cache.unwrap_or_else(|| root.join("target/lab/output")),
+                Duration::from_secs(60),
+            );
+        }
+        Ok(lab)
+    }
+
     /// A preprocessor reading `results_path` and never measuring: for tests.
     pub fn with_results(root: &Path, results_path: PathBuf, examples: Examples) -> Lab {
         Lab {

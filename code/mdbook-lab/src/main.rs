@@ -28,7 +28,7 @@ fn main() -> ExitCode {
 
 fn run() -> anyhow::Result<()> {
     let (ctx, book) = mdbook_preprocessor::parse_input(io::stdin())?;
-    let lab = Lab::for_book(&ctx.root);
+    let lab = Lab::from_context(&ctx)?;
     let book = lab.run(&ctx, book)?;
     serde_json::to_writer(io::stdout(), &book)?;
     Ok(())

@@ -74,6 +74,11 @@ impl Examples {
         Ok(stdout)
     }
 
+    /// Where the output of example `name` with this `source` is cached.
+    pub fn cache_file(&self, name: &str, source: &str) -> PathBuf {
+        self.cache.join(format!("{name}-{:016x}.txt", hash(source)))
+    }
+
     fn known(&self) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(&self.dir)
             .into_iter()

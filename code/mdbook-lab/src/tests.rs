@@ -217,23 +217,13 @@ fn a_cached_output_is_used_without_running_anything() {
     let f = Fixture::new("cached");
     let source = "fn main() { println!(\"hi\"); }";
     fs::write(f.dir.join("examples/01_cached.rs"), source).unwrap();
-    let cache = f
-        .dir
-        .join("cache")
-        .join(format!("01_cached-{:016x}.txt", output_hash(source)));
+    let cache = f.lab().examples.cache_file("01_cached", source);
     fs::write(cache, "<b>cached</b>\n").unwrap();
     let html = f.render("{{#output 01_cached}}").unwrap();
     assert!(
         html.contains("$ cargo run --example 01_cached\n&lt;b&gt;cached&lt;/b&gt;</code>"),
         "{html}"
     );
-}
-
-fn output_hash(source: &str) -> u64 {
-    use std::hash::{DefaultHasher, Hash, Hasher};
-    let mut h = DefaultHasher::new();
-    source.hash(&mut h);
-    h.finish()
 }
 
 #[test]

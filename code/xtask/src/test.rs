@@ -30,7 +30,6 @@ const STEPS: &[(&str, fn() -> Result)] = &[
     ("mermaid assets", mermaid_assets_fresh),
     ("book", book::book),
     ("built book", checks::built_book),
-    ("include fixtures", checks::include_fixtures),
     ("mdbook test", mdbook_test),
 ];
 

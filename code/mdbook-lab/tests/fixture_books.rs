@@ -1,0 +1,190 @@
+//! Whole books built by the real `mdbook` with this preprocessor: what a contributor sees when
+//! an include breaks, and what a reader sees when captured output or a title holds HTML.
+//!
+//! The books are left in `target/fixtures/` (the browser test opens the escaping one). These
+//! tests need mdbook 0.5.4 on PATH; `cargo xtask test` installs it first.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use lab::results::{Experiment, Machine, Point, Results, SCHEMA};
+use mdbook_lab::Examples;
+
+const HOSTILE: &str = "<script>alert(1)</script>";
+
+/// A book under target/fixtures/NAME, using the freshly built preprocessor.
+struct FixtureBook {
+    root: PathBuf,
+}
+
+impl FixtureBook {
+    fn new(name: &str, lab_settings: &str) -> FixtureBook {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../target/fixtures")
+            .join(name);
+        let _ = fs::remove_dir_all(&root);
+        let book = FixtureBook { root };
+        book.write(
+            "book.toml",
+            &format!(
+                "[book]\ntitle = \"{name}\"\nsrc = \"book\"\n\n[preprocessor.lab]\ncommand = \"{}\"\nafter = [\"links\"]\nrenderers = [\"html\"]\n{lab_settings}",
+                env!("CARGO_BIN_EXE_mdbook-lab")
+            ),
+        );
+        book.write("book/SUMMARY.md", "# Summary\n\n[Chapter](chapter.md)\n");
+        book.write(
+            "code/main.rs",
+            "fn main() {\n    // ANCHOR: here\n    println!();\n    // ANCHOR_END: here\n}\n",
+        );
+        book
+    }
+
+    fn write(&self, path: &str, text: &str) {
+        let path = self.root.join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    fn build(&self) -> Output {
+        Command::new("mdbook")
+            .arg("build")
+            .arg(&self.root)
+            .output()
+            .expect("mdbook 0.5.4 must be on PATH: run `cargo xtask test`, which installs it")
+    }
+
+    fn page(&self) -> String {
+        fs::read_to_string(self.root.join("book/chapter.html")).unwrap()
+    }
+}
+
+fn assert_build_fails(book: &FixtureBook, expected: &[&str]) {
+    let output = book.build();
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "the build must fail:\n{log}");
+    for text in expected {
+        assert!(log.contains(text), "the log must say `{text}`:\n{log}");
+    }
+}
+
+#[test]
+fn a_missing_include_file_fails_the_build() {
+    let book = FixtureBook::new("missing-file", "");
+    book.write(
+        "book/chapter.md",
+        "# Chapter\n\n```rust\n{{#include ../code/nope.rs}}\n```\n",
+    );
+    assert_build_fails(
+        &book,
+        &["book/chapter.md:4:", "code/nope.rs does not exist"],
+    );
+}
+
+#[test]
+fn a_missing_anchor_fails_the_build() {
+    let book = FixtureBook::new("missing-anchor", "");
+    book.write(
+        "book/chapter.md",
+        "# Chapter\n\n```rust\n{{#rustdoc_include ../code/main.rs:hree}}\n```\n",
+    );
+    assert_build_fails(&book, &["book/chapter.md:4:", "anchor `hree` not found"]);
+}
+
+#[test]
+fn an_unknown_directive_fails_the_build() {
+    let book = FixtureBook::new("unknown-directive", "");
+    book.write("book/chapter.md", "# Chapter\n\n{{#bnech cpu-bound}}\n");
+    assert_build_fails(
+        &book,
+        &["book/chapter.md:3:", "unknown directive `{{#bnech …}}`"],
+    );
+}
+
+/// Captured output and an experiment title holding HTML are shown as text. The browser test
+/// opens this page too and checks that no script ran.
+#[test]
+fn html_in_output_and_titles_is_shown_as_text() {
+    let book = FixtureBook::new(
+        "escaping",
+        "results = \"results.json\"\nexamples = \"examples\"\noutput-cache = \"output\"\n",
+    );
+    book.write(
+        "book/chapter.md",
+        "# Escaping\n\n{{#bench hostile}}\n\n{{#output hostile_output}}\n",
+    );
+    let source = "fn main() { println!(\"<script>alert(1)</script>\\na & b\"); }\n";
+    book.write("examples/hostile_output.rs", source);
+    let examples = Examples::at(
+        &book.root,
+        book.root.join("examples"),
+        book.root.join("output"),
+        std::time::Duration::from_secs(5),
+    );
+    // The cache holds what the program prints, so no compiler is needed to build this book.
+    book.write(
+        examples
+            .cache_file("hostile_output", source)
+            .strip_prefix(&book.root)
+            .unwrap()
+            .to_str()
+            .unwrap(),
+        &format!("{HOSTILE}\na & b\n"),
+    );
+    hostile_results()
+        .save(&book.root.join("results.json"))
+        .unwrap();
+
+    let output = book.build();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let page = book.page();
+    assert!(!page.contains(HOSTILE), "raw script tag reached the page");
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;\na &amp; b</code>"));
+    assert!(page.contains("<figcaption>&lt;script&gt;alert(1)&lt;/script&gt; a &amp; b"));
+}
+
+fn hostile_results() -> Results {
+    let point = |strategy: &str, median: f64| Point {
+        strategy: strategy.into(),
+        workers: 1,
+        tasks: 1,
+        params: Default::default(),
+        median,
+        min: median,
+        max: median,
+        p90: None,
+        samples: 5,
+        extra: Default::default(),
+    };
+    Results {
+        schema: SCHEMA,
+        machine: Machine {
+            cpu: "a & b".into(),
+            logical_cpus: 2,
+            os: "test".into(),
+            rustc: "rustc".into(),
+            date: "2026-11-22T00:00:00Z".into(),
+            mode: "quick".into(),
+            parallel_ceiling: 1.2,
+        },
+        experiments: [(
+            "hostile".to_string(),
+            Experiment {
+                title: format!("{HOSTILE} a & b"),
+                workload: "a & b".into(),
+                unit: "s".into(),
+                x: "workers".into(),
+                x_label: "workers".into(),
+                baseline: Some("serial".into()),
+                cpu_bound: true,
+                notes: vec![HOSTILE.into()],
+                series: vec![point("serial", 1.0), point("threads", 0.9)],
+            },
+        )]
+        .into(),
+    }
+}
