@@ -9,8 +9,8 @@
 //! - blocks marked `compile_fail` (skeptic would run them as normal code) or `ignore`; the
 //!   compile-fail cases live under `tests/ui/` and run through trybuild.
 //!
-//! Blanked blocks become empty lines, so a test named `…_line_N` points at line N of the real
-//! chapter. `tests/skeptic.rs` includes the generated tests.
+//! Blanked blocks become empty lines, so a test named `book_CHAPTER_…_line_N` points at line N
+//! of the real chapter. `tests/skeptic.rs` includes the generated tests.
 
 use std::env;
 use std::fs;
@@ -38,7 +38,13 @@ fn main() {
     for chapter in &chapters {
         let text = fs::read_to_string(chapter)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", chapter.display()));
-        let copy = out_dir.join(chapter.file_name().expect("a file has a name"));
+        // skeptic names each test after its file; a name like `01-introduction` would make
+        // the test function's name start with a digit, so the copy gets a `book_` prefix.
+        let name = chapter
+            .file_name()
+            .expect("a file has a name")
+            .to_string_lossy();
+        let copy = out_dir.join(format!("book_{name}"));
         write_if_changed(&copy, &testable_blocks_only(&text), chapter);
         copies.push(copy);
     }
@@ -67,10 +73,7 @@ fn testable_blocks_only(text: &str) -> String {
         let end = (i + 1..lines.len())
             .find(|&j| {
                 let t = lines[j].trim_start();
-                t.starts_with(fence)
-                    && t.trim_end()
-                        .chars()
-                        .all(|c| Some(c) == fence.chars().next())
+                t.starts_with(fence) && t.trim_end().chars().all(|c| fence.starts_with(c))
             })
             .unwrap_or(lines.len() - 1);
         let block = &lines[i..=end];

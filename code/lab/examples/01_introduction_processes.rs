@@ -29,11 +29,11 @@ fn worker(n: u32) {
 
 fn main() -> io::Result<()> {
     let args: Vec<String> = env::args().collect();
-    if let [_, flag, n] = args.as_slice() {
-        if flag == WORKER_FLAG {
-            worker(n.parse().expect("the worker number is an integer"));
-            return Ok(());
-        }
+    if let [_, flag, n] = args.as_slice()
+        && flag == WORKER_FLAG
+    {
+        worker(n.parse().expect("the worker number is an integer"));
+        return Ok(());
     }
 
     // std::process::Command re-running our own executable, not fork(), because Rust's std
