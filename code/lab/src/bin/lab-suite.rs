@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use lab::results::DEFAULT_PATH;
-use lab::suite::{self, Mode};
+use lab::suite::{self, Mode, gil_cpu};
 
 fn main() -> ExitCode {
     match run() {
@@ -26,6 +26,13 @@ fn run() -> Result<()> {
     let mut out = PathBuf::from(DEFAULT_PATH);
     let mut only = Vec::new();
     let mut args = std::env::args().skip(1);
+    if let Some(first) = std::env::args().nth(1)
+        && first == gil_cpu::WORKER_FLAG
+    {
+        // Hidden: the `processes` strategy of `gil-cpu` re-runs this binary as a worker.
+        let rest: Vec<String> = args.skip(1).collect();
+        return gil_cpu::worker_main(&rest);
+    }
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--quick" => mode = Mode::Quick,

@@ -224,7 +224,7 @@ impl Gil {
     /// `take_gil` call; only the loom build looks at it.
     #[cfg(not(loom))]
     fn timed_wait<'a>(
-        &self,
+        &'a self,
         state: MutexGuard<'a, State>,
         timeout: Duration,
         _pass: u32,
@@ -239,19 +239,19 @@ impl Gil {
 
     /// The loom build's `COND_TIMED_WAIT`. loom has no clock (its `wait_timeout` never times
     /// out), so an interval is modelled by order, not time: a waiter's first wait in each
-    /// `take_gil` "times out" at once, after letting any other thread run; later waits end only
-    /// when another thread signals `cond`. loom thus checks the drop-request path and the
+    /// `take_gil` "times out" at once (it releases and re-locks the mutex, so other threads may
+    /// run in between, in any order loom chooses); later waits end only when another thread
+    /// signals `cond`. loom thus checks the drop-request path and the
     /// notified path in every interleaving, but not how long an interval is.
     #[cfg(loom)]
     fn timed_wait<'a>(
-        &self,
+        &'a self,
         state: MutexGuard<'a, State>,
         _timeout: Duration,
         pass: u32,
     ) -> (MutexGuard<'a, State>, bool) {
         if pass == 0 {
             drop(state);
-            loom::thread::yield_now();
             (self.lock_state(), true)
         } else {
             let state = self.shared.cond.wait(state).expect("never poisoned");

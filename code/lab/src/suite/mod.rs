@@ -6,6 +6,11 @@
 //! configurations to measure as [`Trial`]s. The runner knows nothing about workloads.
 
 mod cpu_bound;
+mod cpython;
+mod gil_convoy;
+pub mod gil_cpu;
+mod gil_io;
+mod gil_switch;
 mod io_bound;
 mod plan;
 mod runner;
@@ -86,6 +91,12 @@ type PlanFn = fn(&PlanContext) -> Plan;
 const EXPERIMENTS: &[(&str, PlanFn)] = &[
     (cpu_bound::ID, cpu_bound::plan),
     (io_bound::ID, io_bound::plan),
+    (gil_cpu::ID, gil_cpu::plan),
+    (gil_io::ID, gil_io::plan),
+    (gil_convoy::ID, gil_convoy::plan),
+    (gil_switch::ID, gil_switch::plan),
+    (cpython::CPU_ID, cpython::cpu_plan),
+    (cpython::CONVOY_ID, cpython::convoy_plan),
 ];
 
 /// IDs of every experiment the suite knows.

@@ -46,12 +46,9 @@ pub fn measure_plan(plan: Plan, mode: Mode, bar: &ProgressBar) -> Result<Experim
             }
             bar.inc(1);
         }
-        series.push(summarise(
-            trial.strategy,
-            trial.workers,
-            trial.tasks,
-            &samples,
-        ));
+        let mut point = summarise(trial.strategy, trial.workers, trial.tasks, &samples);
+        point.params = trial.params;
+        series.push(point);
     }
     Ok(Experiment {
         title: plan.title,

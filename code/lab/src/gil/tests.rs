@@ -1,0 +1,141 @@
+//! The model's behaviour on real threads. No test asserts a timing: each checks an order of
+//! events that the GIL guarantees, with a generous deadline only so a bug fails rather than
+//! hangs.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier, mpsc};
+use std::thread;
+use std::time::Duration;
+
+use super::*;
+
+const DEADLINE: Duration = Duration::from_secs(20);
+
+#[test]
+fn switch_interval_is_set_like_sys_setswitchinterval() {
+    let gil = Gil::new();
+    assert_eq!(gil.switch_interval(), DEFAULT_SWITCH_INTERVAL);
+    gil.set_switch_interval(Duration::from_micros(500)).unwrap();
+    assert_eq!(gil.switch_interval(), Duration::from_micros(500));
+    assert_eq!(
+        gil.set_switch_interval(Duration::ZERO),
+        Err(SwitchIntervalError)
+    );
+    assert_eq!(
+        SwitchIntervalError.to_string(),
+        "switch interval must be strictly positive"
+    );
+    // int(s * 1e6): a sub-microsecond interval is stored as 0 and waited as 1 µs.
+    gil.set_switch_interval(Duration::from_nanos(300)).unwrap();
+    assert_eq!(gil.switch_interval(), Duration::ZERO);
+}
+
+#[test]
+fn a_thread_retaking_its_own_gil_is_not_a_switch() {
+    let gil = Gil::new();
+    let mut py = gil.thread();
+    assert_eq!(py.id(), 1);
+    py.allow_threads(|| ());
+    py.allow_threads(|| ());
+    assert_eq!(gil.switch_number(), 1);
+    drop(py);
+    let py2 = gil.thread();
+    assert_eq!((py2.id(), gil.switch_number()), (2, 2));
+}
+
+#[test]
+fn cpu_bound_threads_never_run_bytecode_at_once_and_take_turns() {
+    let gil = Gil::new();
+    gil.set_switch_interval(Duration::from_micros(200)).unwrap();
+    let running = Arc::new(AtomicUsize::new(0));
+    let start = Arc::new(Barrier::new(3));
+    let handles: Vec<_> = (0..3)
+        .map(|_| {
+            let (gil, running, start) = (gil.clone(), running.clone(), start.clone());
+            thread::spawn(move || {
+                start.wait();
+                let mut py = gil.thread();
+                py.run_bytecode(200_000, |_| {
+                    assert_eq!(running.fetch_add(1, Ordering::SeqCst), 0, "two holders");
+                    running.fetch_sub(1, Ordering::SeqCst);
+                });
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    // Three first acquisitions at least; more whenever a waiter got its turn.
+    assert!(gil.switch_number() >= 3);
+}
+
+#[test]
+fn a_drop_request_hands_the_gil_to_the_waiter() {
+    // The holder spins until the waiter has run: this ends only if the waiter's request
+    // makes the holder drop the GIL at its eval breaker.
+    let gil = Gil::new();
+    gil.set_switch_interval(Duration::from_micros(100)).unwrap();
+    let mut py = gil.thread();
+    let waiter_ran = Arc::new(AtomicBool::new(false));
+    let (done_tx, done_rx) = mpsc::channel();
+    let waiter = {
+        let (gil, waiter_ran) = (gil.clone(), waiter_ran.clone());
+        thread::spawn(move || {
+            let _py = gil.thread();
+            waiter_ran.store(true, Ordering::SeqCst);
+        })
+    };
+    let spinner = thread::spawn(move || {
+        let mut requests = 0;
+        while !waiter_ran.load(Ordering::SeqCst) {
+            if py.eval_breaker() {
+                requests += 1;
+            }
+        }
+        done_tx.send(requests).unwrap();
+    });
+    let requests = done_rx
+        .recv_timeout(DEADLINE)
+        .expect("the holder never gave the GIL to the waiter");
+    assert!(requests >= 1);
+    waiter.join().unwrap();
+    spinner.join().unwrap();
+}
+
+#[test]
+fn allow_threads_lets_others_run_during_a_blocking_call() {
+    let gil = Gil::new();
+    let mut py = gil.thread();
+    let (ran_tx, ran_rx) = mpsc::channel();
+    let other = {
+        let gil = gil.clone();
+        thread::spawn(move || {
+            let _py = gil.thread();
+            ran_tx.send(()).unwrap();
+        })
+    };
+    // The "blocking call" waits for the other thread, which needs the GIL to get there.
+    let ran = py.allow_threads(|| ran_rx.recv_timeout(DEADLINE));
+    assert!(ran.is_ok(), "the other thread never got the GIL");
+    other.join().unwrap();
+    assert!(gil.switch_number() >= 2);
+}
+
+#[test]
+fn a_panic_inside_allow_threads_leaves_the_gil_free() {
+    let gil = Gil::new();
+    let g = gil.clone();
+    let result = thread::spawn(move || {
+        let mut py = g.thread();
+        py.allow_threads(|| panic!("the blocking call failed"));
+    })
+    .join();
+    assert!(result.is_err());
+    // Not deadlocked: the panicking thread did not hold the GIL when it unwound.
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _py = gil.thread();
+        tx.send(()).unwrap();
+    });
+    rx.recv_timeout(DEADLINE).expect("the GIL was left locked");
+}

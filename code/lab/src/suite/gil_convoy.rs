@@ -1,0 +1,128 @@
+//! `gil-convoy`: what one CPU-bound thread costs an I/O thread. The I/O thread sleeps 1 ms
+//! at a time inside `allow_threads`; each time it wakes it must take the GIL back. Idle, that
+//! is immediate. Beside a spinning thread, it waits out a switch interval first (bpo-7946).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use super::{Mode, Plan, PlanContext, Sample, Trial};
+use crate::gil::Gil;
+use crate::gil::bytecode;
+use crate::stats::Summary;
+
+/// Stable ID in `results.json`.
+pub(super) const ID: &str = "gil-convoy";
+
+/// The I/O thread's blocking call.
+const SLEEP: Duration = Duration::from_millis(1);
+
+/// Switch intervals, in µs: CPython's default 5 ms, and ten times less and more.
+fn intervals_us(mode: Mode) -> &'static [u64] {
+    match mode {
+        Mode::Quick => &[500, 5_000, 50_000],
+        Mode::Full => &[500, 1_000, 5_000, 20_000, 50_000],
+    }
+}
+
+/// Sleeps per run: enough for a median and a p90, but a run at 50 ms stays near 0.3 s.
+fn sleeps_per_run(interval_us: u64) -> usize {
+    (300_000 / (interval_us + 1_000)).clamp(6, 40) as usize
+}
+
+pub(super) fn plan(ctx: &PlanContext) -> Plan {
+    let mut trials = Vec::new();
+    for &interval in intervals_us(ctx.mode) {
+        for (strategy, spinner) in [("idle", false), ("with-spinner", true)] {
+            let sleeps = sleeps_per_run(interval);
+            trials.push(
+                Trial::self_timed(strategy, 1, sleeps, move || {
+                    move || convoy_run(Duration::from_micros(interval), sleeps, spinner)
+                })
+                .with_param("switch_us", interval),
+            );
+        }
+    }
+    Plan {
+        id: ID,
+        title: "The GIL's convoy effect: waking up beside a CPU-bound thread".into(),
+        workload: format!(
+            "one thread sleeping {} ms at a time inside allow_threads, then re-taking the GIL; \
+             alone (idle) or beside one thread running bytecode (with-spinner)",
+            SLEEP.as_millis()
+        ),
+        unit: "s",
+        x: "switch_us",
+        x_label: "switch interval (µs)",
+        baseline: None,
+        cpu_bound: false,
+        notes: vec![
+            format!(
+                "value: the extra latency of one sleep, i.e. the time from entering \
+                 allow_threads to holding the GIL again, minus the {} ms asked for; each sample \
+                 is the median over one run's sleeps, and the extra metric p90_latency_s is that \
+                 run's 90th percentile",
+                SLEEP.as_millis()
+            ),
+            "sleeps per run: 6 to 40, fewer at long intervals to bound the run time".into(),
+        ],
+        trials,
+    }
+}
+
+/// One run: `sleeps` sleeps on a GIL thread, beside a spinner or not; returns the median extra
+/// latency and its p90.
+fn convoy_run(interval: Duration, sleeps: usize, spinner: bool) -> Sample {
+    let gil = Gil::new();
+    gil.set_switch_interval(interval)
+        .expect("the intervals are positive");
+    bytecode::unit_spins(); // calibrate outside the measured part
+    let stop = Arc::new(AtomicBool::new(false));
+    let spinning = spinner.then(|| {
+        let (gil, stop) = (gil.clone(), stop.clone());
+        let (started_tx, started_rx) = std::sync::mpsc::channel();
+        let handle = thread::spawn(move || {
+            let mut py = gil.thread();
+            started_tx.send(()).expect("the I/O thread waits for this");
+            while !stop.load(Ordering::Relaxed) {
+                bytecode::cpu_task(&mut py, 1, 10_000);
+            }
+        });
+        started_rx
+            .recv()
+            .expect("the spinner starts before it signals");
+        handle
+    });
+
+    let mut py = gil.thread();
+    let extra: Vec<f64> = (0..sleeps)
+        .map(|_| {
+            let start = Instant::now();
+            py.allow_threads(|| thread::sleep(SLEEP));
+            start.elapsed().saturating_sub(SLEEP).as_secs_f64()
+        })
+        .collect();
+    drop(py);
+
+    stop.store(true, Ordering::Relaxed);
+    if let Some(handle) = spinning {
+        handle.join().expect("the spinner does not panic");
+    }
+    let summary = Summary::of(&extra);
+    Sample {
+        value: summary.median,
+        extra: [("p90_latency_s".to_string(), summary.p90)].into(),
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_reports_a_latency_and_its_p90() {
+        let s = convoy_run(Duration::from_micros(200), 3, true);
+        assert!(s.value >= 0.0 && s.extra["p90_latency_s"] >= s.value);
+    }
+}

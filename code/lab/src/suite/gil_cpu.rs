@@ -1,0 +1,242 @@
+//! `gil-cpu`: the seeds' `cpu_task` × N as "Python" under the GIL model: serially, on GIL
+//! threads, on free threads (no GIL, as in PEP 703) and in processes that each have a GIL of
+//! their own.
+//!
+//! The processes are real: the suite binary re-runs itself as a worker ([`WORKER_FLAG`]),
+//! as `multiprocessing` starts a fresh interpreter.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::thread;
+
+use anyhow::{Context, Result, bail};
+
+use super::{Mode, Plan, PlanContext, Trial};
+use crate::gil::Gil;
+use crate::gil::bytecode::{self, cpu_task_free_threaded};
+
+/// Stable ID in `results.json`.
+pub(super) const ID: &str = "gil-cpu";
+
+/// The hidden first argument that turns `lab-suite` into a worker process:
+/// `lab-suite --gil-worker SPINS ITERATIONS TASK…` runs `cpu_task(TASK)` for each task under
+/// its own GIL and prints the sum.
+pub const WORKER_FLAG: &str = "--gil-worker";
+
+/// Tasks per run and loop iterations per task. Quick mode shortens the seeds' 10⁶ iterations
+/// so the experiment fits the quick suite; 12 tasks divide evenly among 1, 2, 3 and 4 workers.
+fn shape(mode: Mode) -> (usize, u64) {
+    match mode {
+        Mode::Quick => (12, 150_000),
+        Mode::Full => (24, 1_000_000),
+    }
+}
+
+pub(super) fn plan(ctx: &PlanContext) -> Plan {
+    let (tasks, iterations) = shape(ctx.mode);
+    let mut trials = vec![Trial::timed("serial", 1, tasks, move || {
+        move || gil_threads(tasks, 1, iterations)
+    })];
+    for workers in ctx.worker_counts() {
+        trials.push(Trial::timed("gil-threads", workers, tasks, move || {
+            move || gil_threads(tasks, workers, iterations)
+        }));
+    }
+    for workers in ctx.worker_counts() {
+        trials.push(Trial::timed("free-threads", workers, tasks, move || {
+            move || free_threads(tasks, workers, iterations)
+        }));
+    }
+    let mut notes = vec![
+        format!(
+            "each task is cpu_task's loop of {iterations} iterations as work units costing about \
+             {} ns each, the cost of one CPython loop iteration; the eval breaker is checked \
+             before each unit",
+            bytecode::UNIT_NS
+        ),
+        "serial: one thread holding the GIL runs every task".into(),
+        "gil-threads: W threads share one GIL, tasks dealt round-robin; switch interval 5 ms"
+            .into(),
+        "free-threads: the same units on W threads with no GIL (a PEP 703 build)".into(),
+    ];
+    match worker_exe() {
+        Some(exe) => {
+            for workers in ctx.worker_counts() {
+                let exe = exe.clone();
+                trials.push(Trial::timed("processes", workers, tasks, move || {
+                    move || {
+                        processes(&exe, tasks, workers, iterations)
+                            .unwrap_or_else(|err| panic!("gil-cpu worker processes: {err:#}"))
+                    }
+                }));
+            }
+            notes.push(
+                "processes: W worker processes (this suite binary re-run), each with its own GIL; \
+                 start-up is inside the timing, as with a fresh multiprocessing pool"
+                    .into(),
+            );
+        }
+        None => notes.push(
+            "processes: not measured, because the suite ran inside a program other than \
+             lab-suite, which cannot be re-run as a worker"
+                .into(),
+        ),
+    }
+    Plan {
+        id: ID,
+        title: "The GIL: cpu_task × N as Python threads".into(),
+        workload: format!(
+            "{tasks} calls of cpu_task(i), {iterations} loop iterations each, run as GIL-checked \
+             work units"
+        ),
+        unit: "s",
+        x: "workers",
+        x_label: "workers",
+        baseline: Some("serial"),
+        cpu_bound: true,
+        notes,
+        trials,
+    }
+}
+
+/// `workers` threads sharing one GIL; thread `w` runs tasks `w, w + workers, …`.
+fn gil_threads(tasks: usize, workers: usize, iterations: u64) -> u64 {
+    let gil = Gil::new();
+    bytecode::unit_spins(); // calibrate before timing threads, not inside one of them
+    thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                let gil = gil.clone();
+                s.spawn(move || {
+                    let mut py = gil.thread();
+                    (w..tasks).step_by(workers).fold(0u64, |sum, i| {
+                        sum.wrapping_add(bytecode::cpu_task(&mut py, i as u64, iterations))
+                    })
+                })
+            })
+            .collect();
+        sum_joined(handles)
+    })
+}
+
+/// `workers` threads and no GIL.
+fn free_threads(tasks: usize, workers: usize, iterations: u64) -> u64 {
+    bytecode::unit_spins();
+    thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                s.spawn(move || {
+                    (w..tasks).step_by(workers).fold(0u64, |sum, i| {
+                        sum.wrapping_add(cpu_task_free_threaded(i as u64, iterations))
+                    })
+                })
+            })
+            .collect();
+        sum_joined(handles)
+    })
+}
+
+fn sum_joined(handles: Vec<thread::ScopedJoinHandle<'_, u64>>) -> u64 {
+    handles
+        .into_iter()
+        .map(|h| h.join().expect("cpu_task does not panic"))
+        .fold(0, u64::wrapping_add)
+}
+
+/// `workers` worker processes, started together; each runs its share under its own GIL.
+fn processes(exe: &PathBuf, tasks: usize, workers: usize, iterations: u64) -> Result<u64> {
+    let spins = bytecode::unit_spins().to_string();
+    let children = (0..workers)
+        .map(|w| {
+            Command::new(exe)
+                .arg(WORKER_FLAG)
+                .arg(&spins)
+                .arg(iterations.to_string())
+                .args((w..tasks).step_by(workers).map(|i| i.to_string()))
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .spawn()
+                .with_context(|| format!("cannot start {}", exe.display()))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut sum = 0u64;
+    for child in children {
+        let out = child.wait_with_output()?;
+        if !out.status.success() {
+            bail!("worker exited with {}", out.status);
+        }
+        let text = String::from_utf8_lossy(&out.stdout);
+        let part: u64 = text
+            .trim()
+            .parse()
+            .with_context(|| format!("worker printed `{}`, not a sum", text.trim()))?;
+        sum = sum.wrapping_add(part);
+    }
+    Ok(sum)
+}
+
+/// The suite binary, if this process is it: only `lab-suite` knows [`WORKER_FLAG`].
+fn worker_exe() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let stem = exe.file_stem()?.to_str()?;
+    (stem == "lab-suite").then_some(exe)
+}
+
+/// The worker process's `main`: `args` are what followed [`WORKER_FLAG`] (`SPINS ITERATIONS
+/// TASK…`). Prints the sum of `cpu_task(TASK)` on stdout.
+///
+/// # Errors
+///
+/// If an argument is missing or not a number.
+pub fn worker_main(args: &[String]) -> Result<()> {
+    let number = |i: usize, what: &str| -> Result<u64> {
+        let arg = args
+            .get(i)
+            .with_context(|| format!("{WORKER_FLAG}: missing {what}"))?;
+        arg.parse()
+            .with_context(|| format!("{WORKER_FLAG}: {what} `{arg}` is not a number"))
+    };
+    let spins = u32::try_from(number(0, "SPINS")?).context("SPINS is too large")?;
+    let iterations = number(1, "ITERATIONS")?;
+    bytecode::use_unit_spins(spins);
+    let sum = worker_sum(&args[2..], iterations)?;
+    writeln!(std::io::stdout(), "{sum}")?;
+    Ok(())
+}
+
+/// One process, one GIL, one thread: the tasks in order.
+fn worker_sum(tasks: &[String], iterations: u64) -> Result<u64> {
+    let gil = Gil::new();
+    let mut py = gil.thread();
+    let mut sum = 0u64;
+    for task in tasks {
+        let n: u64 = task
+            .parse()
+            .with_context(|| format!("{WORKER_FLAG}: task `{task}` is not a number"))?;
+        sum = sum.wrapping_add(bytecode::cpu_task(&mut py, n, iterations));
+    }
+    Ok(sum)
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use crate::workloads::cpu_tasks_expected;
+
+    #[test]
+    fn every_strategy_computes_the_same_sum() {
+        let expected = cpu_tasks_expected(7, 2_000);
+        assert_eq!(gil_threads(7, 1, 2_000), expected);
+        assert_eq!(gil_threads(7, 3, 2_000), expected);
+        assert_eq!(free_threads(7, 3, 2_000), expected);
+        let all: Vec<String> = (0..7).map(|i| i.to_string()).collect();
+        assert_eq!(worker_sum(&all, 2_000).unwrap(), expected);
+    }
+
+    #[test]
+    fn worker_arguments_are_checked() {
+        let err = worker_main(&["40".into(), "many".into()]).unwrap_err();
+        assert!(err.to_string().contains("ITERATIONS `many`"), "{err}");
+    }
+}

@@ -1,0 +1,106 @@
+//! `gil-switch`: two CPU-bound GIL threads against one thread doing the same work, across
+//! switch intervals: how often the GIL changes hands, and what the hand-offs cost.
+
+use std::thread;
+use std::time::{Duration, Instant};
+
+use super::{Mode, Plan, PlanContext, Sample, Trial};
+use crate::gil::Gil;
+use crate::gil::bytecode;
+
+/// Stable ID in `results.json`.
+pub(super) const ID: &str = "gil-switch";
+
+/// Switch intervals, in µs.
+fn intervals_us(mode: Mode) -> &'static [u64] {
+    match mode {
+        Mode::Quick => &[500, 1_000, 5_000, 50_000],
+        Mode::Full => &[100, 500, 1_000, 5_000, 20_000, 50_000],
+    }
+}
+
+/// Work units per thread (two threads): about 80 ms of work in all in quick mode.
+fn units_per_thread(mode: Mode) -> u64 {
+    match mode {
+        Mode::Quick => 1_000_000,
+        Mode::Full => 5_000_000,
+    }
+}
+
+pub(super) fn plan(ctx: &PlanContext) -> Plan {
+    let units = units_per_thread(ctx.mode);
+    let mut trials = Vec::new();
+    for &interval in intervals_us(ctx.mode) {
+        for (strategy, threads) in [("serial", 1), ("gil-threads", 2)] {
+            trials.push(
+                Trial::self_timed(strategy, threads, 2, move || {
+                    move || switch_run(Duration::from_micros(interval), threads, units)
+                })
+                .with_param("switch_us", interval),
+            );
+        }
+    }
+    Plan {
+        id: ID,
+        title: "The GIL's switch interval: two CPU-bound threads".into(),
+        workload: format!(
+            "two tasks of {units} work units each: on one GIL thread (serial) or one per \
+             thread on two GIL threads"
+        ),
+        unit: "s",
+        x: "switch_us",
+        x_label: "switch interval (µs)",
+        baseline: Some("serial"),
+        cpu_bound: true,
+        notes: vec![
+            "value: elapsed time of one run; handoffs: how many times the GIL changed owner \
+             after its first acquisition (switch_number − 1); handoffs_per_sec: handoffs over \
+             the elapsed time"
+                .into(),
+        ],
+        trials,
+    }
+}
+
+/// Two tasks of `units` units on `threads` GIL threads (1 or 2); returns the elapsed time and
+/// the hand-offs.
+fn switch_run(interval: Duration, threads: usize, units: u64) -> Sample {
+    let gil = Gil::new();
+    gil.set_switch_interval(interval)
+        .expect("the intervals are positive");
+    bytecode::unit_spins();
+    let tasks_per_thread = 2 / threads as u64;
+    let start = Instant::now();
+    thread::scope(|s| {
+        for _ in 0..threads {
+            let gil = gil.clone();
+            s.spawn(move || {
+                let mut py = gil.thread();
+                for n in 0..tasks_per_thread {
+                    bytecode::cpu_task(&mut py, n, units);
+                }
+            });
+        }
+    });
+    let elapsed = start.elapsed().as_secs_f64();
+    let handoffs = gil.switch_number().saturating_sub(1) as f64;
+    Sample {
+        value: elapsed,
+        extra: [
+            ("handoffs".to_string(), handoffs),
+            ("handoffs_per_sec".to_string(), handoffs / elapsed),
+        ]
+        .into(),
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_thread_never_hands_off() {
+        let s = switch_run(Duration::from_micros(100), 1, 1_000);
+        assert_eq!(s.extra["handoffs"], 0.0);
+    }
+}
