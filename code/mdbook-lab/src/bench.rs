@@ -37,11 +37,14 @@ pub(crate) fn render(id: &str, experiment: &Experiment, machine: &Machine) -> St
         escape(&experiment.workload)
     );
     html.push_str(&table(experiment, machine));
-    let _ = write!(
-        html,
-        "<div class=\"lab-chart\">{}</div>",
-        chart::svg(id, experiment, machine)
-    );
+    // An experiment that could not run here (a tool missing) has no points: its notes say why.
+    if !experiment.series.is_empty() {
+        let _ = write!(
+            html,
+            "<div class=\"lab-chart\">{}</div>",
+            chart::svg(id, experiment, machine)
+        );
+    }
     if !experiment.notes.is_empty() {
         html.push_str("<ul class=\"lab-notes\">");
         for note in &experiment.notes {
@@ -101,6 +104,11 @@ fn table(experiment: &Experiment, machine: &Machine) -> String {
     html.push_str("</tr></thead><tbody>");
     for point in &experiment.series {
         html.push_str(&row(experiment, machine, point, &extras));
+    }
+    if experiment.series.is_empty() {
+        html.push_str(
+            "<tr><td class=\"lab-na\" colspan=\"4\">not measured on this machine: see the notes below</td></tr>",
+        );
     }
     html.push_str("</tbody></table></div>");
     html

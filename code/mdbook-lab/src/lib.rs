@@ -8,7 +8,8 @@
 //! | `{{#claim ID: …}}` | ✓ and the measured value, or a visible "did not hold on this machine" |
 //!
 //! It also checks every `{{#include}}` and `{{#rustdoc_include}}` in the chapter sources, because
-//! mdBook only logs a missing file or anchor and builds anyway.
+//! mdBook only logs a missing file or anchor and builds anyway, and that every runnable Rust
+//! block uses only the crates the playground offers.
 //!
 //! Any bad input (an unknown directive, experiment or example, a missing or corrupt results
 //! file, an example that fails or hangs) stops the build with `chapter-file:line` and what to do.
@@ -20,6 +21,7 @@
 //! - `claim`: parsing and checking claims.
 //! - `output`: running examples, with a time limit and a cache keyed by the source's hash.
 //! - `includes`: checking include links.
+//! - `playground`: checking that runnable Rust blocks use only the playground's crates.
 
 mod bench;
 mod chart;
@@ -28,6 +30,7 @@ pub mod directive;
 mod format;
 mod includes;
 mod output;
+mod playground;
 
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
@@ -124,6 +127,7 @@ impl Lab {
     pub fn render_chapter(&self, file: &Path, source: &str, content: &str) -> Result<String> {
         let shown = display_path(&self.root, file);
         let mut errors = includes::check(file, &shown, source);
+        errors.extend(playground::check(&shown, source, content));
         let mut out = String::with_capacity(content.len());
         let mut rest = 0;
         for found in directive::find(content) {

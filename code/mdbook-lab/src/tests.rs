@@ -273,3 +273,18 @@ fn every_error_of_a_chapter_is_reported_at_once() {
         "{err}"
     );
 }
+
+#[test]
+fn an_experiment_without_points_shows_why() {
+    let f = Fixture::new("empty");
+    f.write_results("CPU");
+    let mut results = Results::load(&f.results_path()).unwrap();
+    let experiment = results.experiments.get_mut("cpu-bound").unwrap();
+    experiment.series.clear();
+    experiment.notes = vec!["skipped: python3 was not found on this machine".into()];
+    results.save(&f.results_path()).unwrap();
+    let html = f.render("{{#bench cpu-bound}}").unwrap();
+    assert!(html.contains("not measured on this machine"), "{html}");
+    assert!(html.contains("skipped: python3 was not found"), "{html}");
+    assert!(!html.contains("<svg"), "no chart without points");
+}

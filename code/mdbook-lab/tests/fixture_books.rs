@@ -28,7 +28,7 @@ impl FixtureBook {
         book.write(
             "book.toml",
             &format!(
-                "[book]\ntitle = \"{name}\"\nsrc = \"book\"\n\n[preprocessor.lab]\ncommand = \"{}\"\nafter = [\"links\"]\nrenderers = [\"html\"]\n{lab_settings}",
+                "[book]\ntitle = \"{name}\"\nsrc = \"book\"\n\n[build]\nbuild-dir = \"html\"\n\n[preprocessor.lab]\ncommand = \"{}\"\nafter = [\"links\"]\nrenderers = [\"html\"]\n{lab_settings}",
                 env!("CARGO_BIN_EXE_mdbook-lab")
             ),
         );
@@ -55,7 +55,7 @@ impl FixtureBook {
     }
 
     fn page(&self) -> String {
-        fs::read_to_string(self.root.join("book/chapter.html")).unwrap()
+        fs::read_to_string(self.root.join("html/chapter.html")).unwrap()
     }
 }
 

