@@ -151,14 +151,13 @@ impl Lab {
         match directive {
             Directive::Bench(id) => {
                 let results = self.results()?;
-                let experiment = find_experiment(results, id)?;
+                let experiment = claim::find(results, id)?;
                 Ok(bench::render(id, experiment, &results.machine))
             }
             Directive::Claim(text) => {
                 let results = self.results()?;
                 let parsed = claim::Claim::parse(text)?;
-                let experiment = find_experiment(results, &parsed.experiment)?;
-                let verdict = parsed.check(experiment, &results.machine)?;
+                let verdict = parsed.check(results)?;
                 Ok(claim::render(&parsed, &verdict))
             }
             Directive::Output(name) => {
@@ -172,17 +171,6 @@ impl Lab {
             ),
         }
     }
-}
-
-fn find_experiment<'r>(results: &'r Results, id: &str) -> Result<&'r lab::results::Experiment> {
-    results.experiments.get(id).ok_or_else(|| {
-        let known: Vec<&str> = results.experiments.keys().map(String::as_str).collect();
-        anyhow!(
-            "unknown experiment `{id}`; results.json has: {}. Fix the ID, or run \
-             `cargo xtask bench` if the experiment is new",
-            known.join(", ")
-        )
-    })
 }
 
 /// Runs the quick suite once, its progress and output on stderr (stdout carries the book).

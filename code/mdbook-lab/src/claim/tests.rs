@@ -49,26 +49,44 @@ fn machine() -> Machine {
     }
 }
 
+/// Results holding `experiment()` as `e`, and a copy of it as `e-python` whose medians are
+/// 10% higher, for claims that compare two experiments.
+fn results() -> Results {
+    let mut python = experiment();
+    for p in &mut python.series {
+        p.median *= 1.1;
+    }
+    let mut skipped = experiment();
+    skipped.series.clear();
+    skipped.notes = vec!["skipped: python3 was not found on this machine".into()];
+    Results {
+        schema: lab::results::SCHEMA,
+        machine: machine(),
+        experiments: BTreeMap::from([
+            ("e".to_string(), experiment()),
+            ("e-python".to_string(), python),
+            ("e-skipped".to_string(), skipped),
+        ]),
+    }
+}
+
 fn verdict(text: &str) -> Verdict {
-    Claim::parse(text)
-        .unwrap()
-        .check(&experiment(), &machine())
-        .unwrap()
+    Claim::parse(text).unwrap().check(&results()).unwrap()
 }
 
 #[test]
 fn a_true_claim_holds_and_shows_the_deciding_value() {
     let v = verdict("e: gil speedup is at most 1.1× at every point");
-    assert!(v.held);
+    assert_eq!(v.held, Some(true));
     assert_eq!(v.measured, "1.00× at workers = 1");
     let v = verdict("e: rayon speedup is at least 1.2 at workers = 2");
-    assert!(v.held, "{v:?}");
+    assert_eq!(v.held, Some(true), "{v:?}");
 }
 
 #[test]
 fn a_false_claim_is_reported_with_its_measurement() {
     let v = verdict("e: rayon speedup is at least 1.5× at workers = 2");
-    assert!(!v.held);
+    assert_eq!(v.held, Some(false));
     assert_eq!(v.measured, "1.25× at workers = 2");
     let html = render(
         &Claim::parse("e: rayon speedup is at least 1.5× at workers = 2").unwrap(),
@@ -79,19 +97,52 @@ fn a_false_claim_is_reported_with_its_measurement() {
 
 #[test]
 fn units_ceiling_shares_and_other_strategies() {
-    assert!(verdict("e: rayon median is at most 850 ms at workers = 2").held);
-    assert!(!verdict("e: rayon median is at most 700ms at workers = 2").held);
+    let held = |text: &str| verdict(text).held == Some(true);
+    assert!(held("e: rayon median is at most 850 ms at workers = 2"));
+    assert!(!held("e: rayon median is at most 700ms at workers = 2"));
     // 1.25 / min(2, 1.2) = 104% of the attainable ceiling.
     let v = verdict("e: rayon speedup is at least 100% of ceiling at workers = 2");
-    assert!(v.held);
+    assert_eq!(v.held, Some(true));
     assert!(
         v.measured.contains("104% of the attainable 1.20×"),
         "{}",
         v.measured
     );
-    assert!(verdict("e: rayon median is at most gil median at workers = 2").held);
-    assert!(verdict("e: gil handoffs is at least 80 at workers = 2").held);
-    assert!(verdict("e: gil p90 is at most 1.1 s at every point").held);
+    assert!(held("e: rayon median is at most gil median at workers = 2"));
+    assert!(held("e: gil handoffs is at least 80 at workers = 2"));
+    assert!(held("e: gil p90 is at most 1.1 s at every point"));
+}
+
+#[test]
+fn within_compares_with_another_experiment() {
+    let v = verdict("e: gil median is within 15% of gil median in e-python at workers = 2");
+    assert_eq!(v.held, Some(true), "{v:?}");
+    assert_eq!(v.measured, "1.02 s at workers = 2 against 1.12 s (-9%)");
+    let v = verdict("e: gil median is within 5% of gil median in e-python at every point");
+    assert_eq!(v.held, Some(false), "{v:?}");
+    let err = Claim::parse("e: gil median is within 5% of gil median in nope at every point")
+        .unwrap()
+        .check(&results())
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("unknown experiment `nope`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_claim_on_an_experiment_that_could_not_run_is_not_checked() {
+    let text = "e: gil median is within 5% of gil median in e-skipped at every point";
+    let v = verdict(text);
+    assert_eq!(v.held, None);
+    assert!(
+        v.measured
+            .contains("e-skipped was not measured (skipped: python3"),
+        "{}",
+        v.measured
+    );
+    let html = render(&Claim::parse(text).unwrap(), &v);
+    assert!(html.contains("not checked on this machine"), "{html}");
 }
 
 #[test]
@@ -118,7 +169,7 @@ fn claims_about_unmeasured_things_are_errors() {
     let check = |text: &str| {
         Claim::parse(text)
             .unwrap()
-            .check(&experiment(), &machine())
+            .check(&results())
             .unwrap_err()
             .to_string()
     };
