@@ -24,6 +24,10 @@ pub fn cpu_task(n: u64) -> u64 {
 }
 
 /// [`cpu_task`] with a chosen number of iterations, for calibration and quick tests.
+///
+/// Never inlined, so that every strategy runs the very same machine code: inlined copies are
+/// laid out differently, and a tight loop's alignment alone can move its speed by 10%.
+#[inline(never)]
 pub fn cpu_task_with(n: u64, iterations: u64) -> u64 {
     let mut total: u64 = 0;
     for i in 0..iterations {
