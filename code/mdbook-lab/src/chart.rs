@@ -37,6 +37,8 @@ struct Figure {
     y_label: String,
     x_label: String,
     lines: Vec<Line>,
+    /// Speedups are read from zero (and against the ceiling line): never a log axis.
+    from_zero: bool,
 }
 
 /// The chart as an inline `<svg>` element.
@@ -48,20 +50,29 @@ pub(crate) fn svg(id: &str, experiment: &Experiment, machine: &Machine) -> Strin
             .iter()
             .flat_map(|l| l.points.iter().map(|p| p.0)),
     );
-    let (_, y_max) = bounds(
+    let (y_min, y_max) = bounds(
         figure
             .lines
             .iter()
             .flat_map(|l| l.points.iter().map(|p| p.1)),
     );
+    // Values spread over two orders of magnitude get a logarithmic axis, or the small ones
+    // (an idle thread's 90 µs beside a convoy's 50 ms) would all sit on the zero line.
+    let spread = |lo: f64, hi: f64| lo > 0.0 && hi / lo >= 50.0;
+    let x_log = spread(x_min, x_max);
+    let y_log = !figure.from_zero && spread(y_min, y_max);
+    let pad = ((x_max - x_min) * 0.03).max(0.1);
+    let x_linear = (x_min - pad)..(x_max + pad);
+    let x_logarithmic = (x_min..x_max).log_scale();
     // Headroom above the data for the legend, which sits in the upper left.
-    let y_range = 0.0..(y_max * 1.45).max(f64::MIN_POSITIVE);
+    let y_linear = 0.0..(y_max * 1.45).max(f64::MIN_POSITIVE);
+    let y_logarithmic = (y_min * 0.6..y_max * 8.0).log_scale();
     let mut svg = String::new();
-    let drawn = if x_max / x_min.max(f64::MIN_POSITIVE) >= 50.0 {
-        draw(&mut svg, &figure, (x_min..x_max).log_scale(), y_range)
-    } else {
-        let pad = ((x_max - x_min) * 0.03).max(0.1);
-        draw(&mut svg, &figure, (x_min - pad)..(x_max + pad), y_range)
+    let drawn = match (x_log, y_log) {
+        (true, true) => draw(&mut svg, &figure, x_logarithmic, y_logarithmic),
+        (true, false) => draw(&mut svg, &figure, x_logarithmic, y_linear),
+        (false, true) => draw(&mut svg, &figure, x_linear, y_logarithmic),
+        (false, false) => draw(&mut svg, &figure, x_linear, y_linear),
     };
     if let Err(err) = drawn {
         // A chart that cannot be drawn must not pass silently; the table is still exact.
@@ -140,6 +151,7 @@ fn figure(experiment: &Experiment, machine: &Machine) -> Figure {
         },
         x_label: experiment.x_label.clone(),
         lines,
+        from_zero: speedups,
     }
 }
 
@@ -166,10 +178,12 @@ fn bounds(values: impl Iterator<Item = f64>) -> (f64, f64) {
     })
 }
 
-fn draw<X>(svg: &mut String, figure: &Figure, x: X, y: std::ops::Range<f64>) -> Result<(), String>
+fn draw<X, Y>(svg: &mut String, figure: &Figure, x: X, y: Y) -> Result<(), String>
 where
     X: AsRangedCoord<Value = f64>,
     X::CoordDescType: ValueFormatter<f64>,
+    Y: AsRangedCoord<Value = f64>,
+    Y::CoordDescType: ValueFormatter<f64>,
 {
     let mut xs: Vec<f64> = figure
         .lines
