@@ -101,6 +101,25 @@ pub struct Point {
 }
 // ANCHOR_END: schema
 
+impl Point {
+    /// A point whose every sample took `median`, with no p90 and no extra metrics: for
+    /// tests and fixture books, where the numbers are made up to exercise the renderer.
+    pub fn uniform(strategy: &str, workers: usize, tasks: usize, median: f64) -> Point {
+        Point {
+            strategy: strategy.to_string(),
+            workers,
+            tasks,
+            params: BTreeMap::new(),
+            median,
+            min: median,
+            max: median,
+            p90: None,
+            samples: 5,
+            extra: BTreeMap::new(),
+        }
+    }
+}
+
 impl Experiment {
     /// The point of `strategy` at x-value `x` (per [`Experiment::x`]).
     pub fn point(&self, strategy: &str, x: u64) -> Option<&Point> {

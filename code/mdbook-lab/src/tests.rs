@@ -84,18 +84,7 @@ impl Drop for Fixture {
 }
 
 fn point(strategy: &str, workers: usize, median: f64) -> Point {
-    Point {
-        strategy: strategy.into(),
-        workers,
-        tasks: 8,
-        params: Default::default(),
-        median,
-        min: median,
-        max: median,
-        p90: None,
-        samples: 5,
-        extra: Default::default(),
-    }
+    Point::uniform(strategy, workers, 8, median)
 }
 
 fn error_of(result: Result<String>) -> String {

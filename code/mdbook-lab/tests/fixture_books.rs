@@ -148,18 +148,7 @@ fn html_in_output_and_titles_is_shown_as_text() {
 }
 
 fn hostile_results() -> Results {
-    let point = |strategy: &str, median: f64| Point {
-        strategy: strategy.into(),
-        workers: 1,
-        tasks: 1,
-        params: Default::default(),
-        median,
-        min: median,
-        max: median,
-        p90: None,
-        samples: 5,
-        extra: Default::default(),
-    };
+    let point = |strategy: &str, median: f64| Point::uniform(strategy, 1, 1, median);
     Results {
         schema: SCHEMA,
         machine: Machine {

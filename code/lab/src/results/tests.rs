@@ -1,18 +1,7 @@
 use super::*;
 
 fn point(strategy: &str, workers: usize, tasks: usize, median: f64) -> Point {
-    Point {
-        strategy: strategy.into(),
-        workers,
-        tasks,
-        params: BTreeMap::new(),
-        median,
-        min: median,
-        max: median,
-        p90: None,
-        samples: 5,
-        extra: BTreeMap::new(),
-    }
+    Point::uniform(strategy, workers, tasks, median)
 }
 
 fn sample() -> Results {

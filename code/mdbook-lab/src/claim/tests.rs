@@ -2,18 +2,14 @@ use std::collections::BTreeMap;
 
 use super::*;
 
+/// A point with spread, a p90 and a hand-off count, so every metric has a value.
 fn point(strategy: &str, workers: usize, tasks: usize, median: f64) -> Point {
     Point {
-        strategy: strategy.into(),
-        workers,
-        tasks,
-        params: BTreeMap::new(),
-        median,
         min: median * 0.9,
         max: median * 1.1,
         p90: Some(median * 1.05),
-        samples: 5,
         extra: BTreeMap::from([("handoffs".to_string(), 40.0 * workers as f64)]),
+        ..Point::uniform(strategy, workers, tasks, median)
     }
 }
 
