@@ -2,22 +2,16 @@
 
 use std::process::Command;
 use std::thread;
-use std::time::{Instant, SystemTime};
+use std::time::SystemTime;
 
 use crate::results::Machine;
-use crate::stats::Summary;
-use crate::workloads::cpu_task_with;
-
-/// Iterations of spin work per calibration run: tens of milliseconds, long enough to dwarf
-/// thread start-up, short enough to repeat.
-const CALIBRATION_ITERATIONS: u64 = 200_000_000;
 
 /// Logical CPUs this process may run on.
 pub fn logical_cpus() -> usize {
     thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// Describes this machine. `parallel_ceiling` comes from [`measure_parallel_ceiling`].
+/// Describes this machine. `parallel_ceiling` comes from the suite's calibration.
 pub fn describe(mode: &str, parallel_ceiling: f64) -> Machine {
     Machine {
         cpu: cpu_model(),
@@ -28,44 +22,6 @@ pub fn describe(mode: &str, parallel_ceiling: f64) -> Machine {
         mode: mode.to_string(),
         parallel_ceiling,
     }
-}
-
-/// Measures the parallel ceiling: the throughput of `logical_cpus` threads spinning on
-/// independent work, divided by the throughput of one.
-///
-/// On a machine with `n` idle physical cores this is close to `n`; on the 2-vCPU VMs this
-/// book is built on it is often 1.1–1.25, because the two vCPUs share a core or a host. Every
-/// speedup in the book is read against this number, never against the core count.
-///
-/// Runs one warm-up and then `samples` rounds of each, and compares the medians.
-pub fn measure_parallel_ceiling(samples: usize, mut on_sample: impl FnMut()) -> f64 {
-    let threads = logical_cpus();
-    let one = time_spinning_threads(1, samples, &mut on_sample);
-    let all = time_spinning_threads(threads, samples, &mut on_sample);
-    // Each of the `threads` threads did the work one thread did alone.
-    threads as f64 * one / all
-}
-
-/// Median seconds for `threads` threads to each finish the calibration work.
-fn time_spinning_threads(threads: usize, samples: usize, on_sample: &mut impl FnMut()) -> f64 {
-    let run = || {
-        let start = Instant::now();
-        thread::scope(|s| {
-            for t in 0..threads {
-                s.spawn(move || cpu_task_with(t as u64, CALIBRATION_ITERATIONS));
-            }
-        });
-        start.elapsed().as_secs_f64()
-    };
-    run(); // warm-up: page in the code, wake the CPUs from idle states
-    let times: Vec<f64> = (0..samples)
-        .map(|_| {
-            let t = run();
-            on_sample();
-            t
-        })
-        .collect();
-    Summary::of(&times).median
 }
 
 fn cpu_model() -> String {

@@ -5,6 +5,7 @@
 //! An experiment is a module with a stable `ID` and a `plan` function that lists the
 //! configurations to measure as [`Trial`]s. The runner knows nothing about workloads.
 
+mod calibration;
 mod cpu_bound;
 mod cpython;
 mod gil_convoy;
@@ -125,17 +126,15 @@ pub fn run(mode: Mode, only: &[String]) -> Result<Results> {
         .map(|(_, plan)| plan(&ctx))
         .collect();
 
-    let calibration_runs = 2 * mode.samples();
+    let calibration = calibration::plan(&ctx);
     let runs_per_trial = mode.warmups() + mode.samples();
-    let total: usize = calibration_runs
-        + plans
-            .iter()
-            .map(|p| p.trials.len() * runs_per_trial)
-            .sum::<usize>();
+    let total: usize = std::iter::once(&calibration)
+        .chain(&plans)
+        .map(|p| p.trials.len() * runs_per_trial)
+        .sum();
     let bar = progress_bar(total as u64);
 
-    bar.set_message("calibrating the parallel ceiling");
-    let ceiling = machine::measure_parallel_ceiling(mode.samples(), || bar.inc(1));
+    let ceiling = calibration::ceiling(&measure_plan(calibration, mode, &bar)?);
 
     let mut experiments = BTreeMap::new();
     for plan in plans {
