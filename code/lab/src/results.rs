@@ -1,6 +1,13 @@
 //! The `results.json` contract between the measurement suite (writer) and the book's
 //! preprocessor (reader). The book's appendix documents it; bump [`SCHEMA`] on any change
 //! that an old reader would misread.
+//!
+//! Every experiment carries everything needed to read it on its own: the machine and run
+//! that measured it, how many rounds it took, its own parallel ceiling, the fingerprint of
+//! the code it measured, and every configuration's value in every round. A partial run
+//! (`cargo xtask bench cpu-bound`) replaces one experiment and keeps the others.
+
+mod fingerprint;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -9,25 +16,62 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
+pub use fingerprint::{Source, fingerprint, fingerprints, stale_because};
+
+use crate::stats::Estimate;
+
 /// The version of this format. Readers reject any other.
-pub const SCHEMA: u32 = 1;
+pub const SCHEMA: u32 = 2;
 
 /// Where `cargo xtask bench` writes the results, relative to the repository root.
 pub const DEFAULT_PATH: &str = "target/lab/results.json";
 
 // ANCHOR: schema
-/// Everything one run of the suite measured.
+/// Every experiment measured so far, each with the run that measured it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Results {
     /// Always [`SCHEMA`].
     pub schema: u32,
-    /// The machine the numbers belong to.
-    pub machine: Machine,
     /// Experiments by stable ID (`cpu-bound`, `io-bound`, …).
     pub experiments: BTreeMap<String, Experiment>,
 }
 
-/// The machine and the run that produced a results file.
+/// One experiment: a workload measured under several strategies, in interleaved rounds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Experiment {
+    /// A short human title.
+    pub title: String,
+    /// What each task does.
+    pub workload: String,
+    /// The unit of every point's value: `s` for elapsed seconds.
+    pub unit: String,
+    /// What varies along the x axis: `workers`, `tasks`, or the name of a key in
+    /// [`Point::params`] (such as `switch_us`).
+    pub x: String,
+    /// How the x axis is labelled on the page, e.g. `workers` or `switch interval (µs)`.
+    pub x_label: String,
+    /// The strategy speedups are read against, if any (`serial`).
+    pub baseline: Option<String>,
+    /// Whether the work needs CPUs, so that the parallel ceiling bounds its speedup.
+    pub cpu_bound: bool,
+    /// Facts about how it was measured that a reader must know (what was left out and why).
+    pub notes: Vec<String>,
+    /// The machine and the suite run that measured this experiment.
+    pub machine: Machine,
+    /// How the rounds went: how many, and how tight the intervals got.
+    pub sampling: Sampling,
+    /// The code this experiment measures, by path from the repository root, each with a
+    /// hash of its text (comments and tests left out). A changed hash means stale results.
+    pub sources: BTreeMap<String, String>,
+    /// CPU-bound experiments only: the parallel ceiling measured in this experiment's own
+    /// rounds, so that its speedups are read against the machine as it was at the time.
+    /// Each round's figure takes the median of that round's all-CPU spins.
+    pub ceiling: Option<PerRound>,
+    /// One point per measured configuration.
+    pub series: Vec<Point>,
+}
+
+/// The machine, and the suite run that measured an experiment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Machine {
     /// CPU model name.
@@ -38,38 +82,47 @@ pub struct Machine {
     pub os: String,
     /// `rustc -V` of the toolchain that built the suite.
     pub rustc: String,
-    /// When the run started (RFC 3339, UTC).
+    /// When this experiment's measurement started (RFC 3339, UTC).
     pub date: String,
     /// `quick` or `full`.
     pub mode: String,
-    /// Measured throughput of `logical_cpus` busy threads over one busy thread.
-    pub parallel_ceiling: f64,
+    /// Whether the run was deliberately disturbed (`--disturb`).
+    pub disturbed: bool,
+    /// The suite run's calibration: throughput of `logical_cpus` busy threads over one.
+    pub parallel_ceiling: Estimate,
+    /// Share of all CPU time the host took away ("steal") while the experiment ran, where
+    /// the kernel reports it.
+    pub steal: Option<f64>,
 }
 
-/// One experiment: a workload measured under several strategies.
+/// How an experiment's rounds went.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Experiment {
-    /// A short human title.
-    pub title: String,
-    /// What each task does.
-    pub workload: String,
-    /// The unit of `median`, `min` and `max`: `s` for elapsed seconds.
-    pub unit: String,
-    /// What varies along the x axis: `workers`, `tasks`, or the name of a key in
-    /// [`Point::params`] (such as `switch_us`).
-    pub x: String,
-    /// How the x axis is labelled on the page, e.g. `workers` or `switch interval (µs)`.
-    pub x_label: String,
-    /// The strategy speedups are read against, if any (`serial`).
-    #[serde(default)]
-    pub baseline: Option<String>,
-    /// Whether the work needs CPUs, so that the parallel ceiling bounds its speedup.
-    pub cpu_bound: bool,
-    /// Facts about how it was measured that a reader must know (what was left out and why).
-    #[serde(default)]
-    pub notes: Vec<String>,
-    /// One point per measured configuration.
-    pub series: Vec<Point>,
+pub struct Sampling {
+    /// Seed of the shuffles that ordered each round's trials.
+    pub seed: u64,
+    /// Untimed rounds before the measured ones.
+    pub warmup_rounds: usize,
+    /// Measured rounds: every configuration ran once in each.
+    pub rounds: usize,
+    /// The precision aimed at: each interval within ± this share of its median.
+    pub target: f64,
+    /// The precision reached: the widest interval's half-width as a share of its median;
+    /// absent when some median was zero, which no share can be taken of.
+    pub reached: Option<f64>,
+    /// The seconds the experiment may take before it stops adding rounds.
+    pub budget_s: f64,
+    /// The seconds it took, warm-up included.
+    pub elapsed_s: f64,
+}
+
+/// A quantity measured once per round, with its median and 95% interval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PerRound {
+    /// The median over the rounds, and its interval.
+    #[serde(flatten)]
+    pub estimate: Estimate,
+    /// The value in each round, in round order.
+    pub rounds: Vec<f64>,
 }
 
 /// One measured configuration of an experiment.
@@ -84,40 +137,50 @@ pub struct Point {
     /// Other settings of this configuration (e.g. `switch_us`), by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub params: BTreeMap<String, u64>,
-    /// Median over the samples.
-    pub median: f64,
-    /// Fastest sample.
-    pub min: f64,
-    /// Slowest sample.
-    pub max: f64,
-    /// 90th percentile over the samples.
-    #[serde(default)]
-    pub p90: Option<f64>,
-    /// Number of samples (warm-up runs excluded).
-    pub samples: usize,
-    /// Other per-run metrics, each the median over the samples (e.g. `handoffs`).
+    /// The measured value (elapsed time, or what a self-timed trial reports), per round.
+    pub value: PerRound,
+    /// CPU-bound experiments, more than one worker: the ceiling measured right before this
+    /// configuration in each round, which its share of the ceiling is read against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ceiling: Option<PerRound>,
+    /// The per-round ratio of the baseline's value to this one's, in the same round.
+    pub speedup: Option<Estimate>,
+    /// The per-round speedup over `min(workers, that round's ceiling)`.
+    pub ceiling_share: Option<Estimate>,
+    /// Other per-run metrics (e.g. `handoffs`), per round.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub extra: BTreeMap<String, f64>,
+    pub extra: BTreeMap<String, PerRound>,
 }
 // ANCHOR_END: schema
 
-impl Point {
-    /// A point whose every sample took `median`, with no p90 and no extra metrics: for
-    /// tests and fixture books, where the numbers are made up to exercise the renderer.
-    pub fn uniform(strategy: &str, workers: usize, tasks: usize, median: f64) -> Point {
-        Point {
-            strategy: strategy.to_string(),
-            workers,
-            tasks,
-            params: BTreeMap::new(),
-            median,
-            min: median,
-            max: median,
-            p90: None,
-            samples: 5,
-            extra: BTreeMap::new(),
+/// What a claim or a table reads from a point.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Metric {
+    /// The point's own value (its median time).
+    Value,
+    /// Its speedup over the baseline, round by round.
+    Speedup,
+    /// Its speedup as a share of what the machine could give in the same round.
+    CeilingShare,
+    /// An extra metric, by name.
+    Extra(String),
+}
+
+impl PerRound {
+    /// The values of each round, summarised.
+    pub fn of(rounds: Vec<f64>) -> PerRound {
+        PerRound {
+            estimate: Estimate::of(&rounds),
+            rounds,
         }
     }
+}
+
+/// The best speedup `workers` busy threads can reach on a machine whose measured ceiling
+/// is `ceiling`: one thread's worth per worker, but never more than the ceiling, and never
+/// less than one.
+pub fn attainable_speedup(workers: usize, ceiling: f64) -> f64 {
+    (workers as f64).min(ceiling).max(1.0)
 }
 
 impl Experiment {
@@ -148,7 +211,7 @@ impl Experiment {
         seen
     }
 
-    /// Median time of the baseline at the same number of tasks as `point`, if measured.
+    /// The baseline at the same number of tasks and settings as `point`, if measured.
     pub fn baseline_for(&self, point: &Point) -> Option<&Point> {
         let baseline = self.baseline.as_deref()?;
         self.series
@@ -156,43 +219,124 @@ impl Experiment {
             .find(|p| p.strategy == baseline && p.tasks == point.tasks && p.params == point.params)
     }
 
-    /// `baseline median / point median`, when the baseline was measured at those tasks.
-    pub fn speedup(&self, point: &Point) -> Option<f64> {
-        self.baseline_for(point).map(|b| b.median / point.median)
+    /// The measured rounds (every point has one value per round).
+    pub fn rounds(&self) -> usize {
+        self.series.first().map_or(0, |p| p.value.rounds.len())
     }
-}
 
-impl Machine {
-    /// The best speedup `workers` busy threads can reach here: one thread's worth per worker,
-    /// but never more than the measured ceiling of all logical CPUs together.
-    pub fn attainable_speedup(&self, workers: usize) -> f64 {
-        (workers as f64).min(self.parallel_ceiling).max(1.0)
+    /// `metric` of `point`, round by round; `None` where it does not exist (no baseline at
+    /// these tasks, no ceiling, no such extra metric).
+    ///
+    /// Ratios are taken within a round, never across: a slow spell of the host then slows
+    /// both sides of the ratio alike.
+    pub fn per_round(&self, point: &Point, metric: &Metric) -> Option<Vec<f64>> {
+        match metric {
+            Metric::Value => Some(point.value.rounds.clone()),
+            Metric::Extra(name) => point.extra.get(name).map(|e| e.rounds.clone()),
+            Metric::Speedup => {
+                let baseline = self.baseline_for(point)?;
+                Some(
+                    baseline
+                        .value
+                        .rounds
+                        .iter()
+                        .zip(&point.value.rounds)
+                        .map(|(b, v)| b / v)
+                        .collect(),
+                )
+            }
+            Metric::CeilingShare => {
+                let ceiling = point.ceiling.as_ref().or(self.ceiling.as_ref())?;
+                let speedups = self.per_round(point, &Metric::Speedup)?;
+                Some(
+                    speedups
+                        .iter()
+                        .zip(&ceiling.rounds)
+                        .map(|(s, c)| s / attainable_speedup(point.workers, *c))
+                        .collect(),
+                )
+            }
+        }
+    }
+
+    /// The stored estimate of `metric` for `point`.
+    pub fn estimate(&self, point: &Point, metric: &Metric) -> Option<Estimate> {
+        match metric {
+            Metric::Value => Some(point.value.estimate),
+            Metric::Speedup => point.speedup,
+            Metric::CeilingShare => point.ceiling_share,
+            Metric::Extra(name) => point.extra.get(name).map(|e| e.estimate),
+        }
+    }
+
+    /// Fills in every point's speedup and ceiling share from the rounds: the suite calls this
+    /// once the rounds are measured.
+    pub fn derive_ratios(&mut self) {
+        let derived: Vec<(Option<Estimate>, Option<Estimate>)> = self
+            .series
+            .iter()
+            .map(|p| {
+                let of = |m| self.per_round(p, &m).map(|r| Estimate::of(&r));
+                (of(Metric::Speedup), of(Metric::CeilingShare))
+            })
+            .collect();
+        for (point, (speedup, share)) in self.series.iter_mut().zip(derived) {
+            point.speedup = speedup;
+            point.ceiling_share = share;
+        }
+    }
+
+    /// The ceiling a chart's "attainable" line is drawn at: this experiment's own where it
+    /// measured one, else the suite run's calibration.
+    pub fn ceiling_median(&self) -> f64 {
+        self.ceiling
+            .as_ref()
+            .map_or(self.machine.parallel_ceiling.median, |c| c.estimate.median)
     }
 }
 
 impl Results {
+    /// No experiments yet.
+    pub fn empty() -> Results {
+        Results {
+            schema: SCHEMA,
+            experiments: BTreeMap::new(),
+        }
+    }
+
     /// Reads and validates a results file. Every failure says which file and what to do.
     pub fn load(path: &Path) -> Result<Results> {
         let text = fs::read_to_string(path).with_context(|| {
             format!(
-                "cannot read results file {}; run `cargo xtask bench` to measure",
+                "cannot read results file {}; run `cargo xtask bench --quick` to measure",
                 path.display()
             )
         })?;
-        let results: Results = serde_json::from_str(&text).with_context(|| {
+        // The schema first, so that an old file gets "old", not a confusing field error.
+        #[derive(Deserialize)]
+        struct Version {
+            schema: u32,
+        }
+        let version: Version = serde_json::from_str(&text).with_context(|| {
             format!(
-                "results file {} is corrupt; delete it and run `cargo xtask bench`",
+                "results file {} is corrupt; run `cargo xtask bench --quick` to measure again",
                 path.display()
             )
         })?;
-        if results.schema != SCHEMA {
+        if version.schema != SCHEMA {
             bail!(
-                "results file {} has schema {}, this book reads schema {SCHEMA}; run `cargo xtask bench`",
+                "results file {} has schema {}, this book reads schema {SCHEMA}; run \
+                 `cargo xtask bench --quick` to measure again",
                 path.display(),
-                results.schema
+                version.schema
             );
         }
-        Ok(results)
+        serde_json::from_str(&text).with_context(|| {
+            format!(
+                "results file {} is corrupt; run `cargo xtask bench --quick` to measure again",
+                path.display()
+            )
+        })
     }
 
     /// Writes the file whole or not at all: a temporary file renamed over the old one, so an
@@ -206,6 +350,94 @@ impl Results {
         fs::write(&tmp, json).with_context(|| format!("cannot write {}", tmp.display()))?;
         fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))?;
         Ok(())
+    }
+
+    /// Replaces (or adds) each experiment of `newer`, keeping every other one.
+    pub fn merge(&mut self, newer: Results) {
+        self.experiments.extend(newer.experiments);
+    }
+}
+
+/// Values for tests and fixture books, where the numbers are made up to exercise a renderer
+/// or a check. One constructor each, so that a schema change touches one place.
+pub mod fixture {
+    use super::*;
+
+    /// A machine with two logical CPUs and a ceiling of `ceiling`, known exactly.
+    pub fn machine(ceiling: f64) -> Machine {
+        Machine {
+            cpu: "Test CPU".into(),
+            logical_cpus: 2,
+            os: "TestOS".into(),
+            rustc: "rustc test".into(),
+            date: "2026-11-22T00:00:00Z".into(),
+            mode: "quick".into(),
+            disturbed: false,
+            parallel_ceiling: Estimate::exact(ceiling),
+            steal: Some(0.001),
+        }
+    }
+
+    /// A CPU-bound experiment over `workers` with baseline `serial`, a ceiling of 1.2 in
+    /// every round, and the ratios derived from the points' rounds.
+    pub fn experiment(series: Vec<Point>) -> Experiment {
+        let rounds = series.first().map_or(6, |p| p.value.rounds.len());
+        let mut e = Experiment {
+            title: "t".into(),
+            workload: "w".into(),
+            unit: "s".into(),
+            x: "workers".into(),
+            x_label: "workers".into(),
+            baseline: Some("serial".into()),
+            cpu_bound: true,
+            notes: vec![],
+            machine: machine(1.2),
+            sampling: Sampling {
+                seed: 1,
+                warmup_rounds: 1,
+                rounds,
+                target: 0.05,
+                reached: Some(0.01),
+                budget_s: 1.0,
+                elapsed_s: 0.5,
+            },
+            sources: BTreeMap::new(),
+            ceiling: Some(PerRound::of(vec![1.2; rounds])),
+            series,
+        };
+        e.derive_ratios();
+        e
+    }
+
+    /// A point whose value in each round is `rounds[i]`.
+    pub fn point(strategy: &str, workers: usize, tasks: usize, rounds: Vec<f64>) -> Point {
+        Point {
+            strategy: strategy.to_string(),
+            workers,
+            tasks,
+            params: BTreeMap::new(),
+            value: PerRound::of(rounds),
+            ceiling: None,
+            speedup: None,
+            ceiling_share: None,
+            extra: BTreeMap::new(),
+        }
+    }
+
+    /// A point that took `value` in each of six rounds.
+    pub fn uniform(strategy: &str, workers: usize, tasks: usize, value: f64) -> Point {
+        point(strategy, workers, tasks, vec![value; 6])
+    }
+
+    /// Results holding `experiments`.
+    pub fn results(experiments: Vec<(&str, Experiment)>) -> Results {
+        Results {
+            schema: SCHEMA,
+            experiments: experiments
+                .into_iter()
+                .map(|(id, e)| (id.to_string(), e))
+                .collect(),
+        }
     }
 }
 

@@ -7,23 +7,25 @@
 //! ```text
 //! <figure class="lab-bench" id="bench-cpu-bound">
 //!   <figcaption>title</figcaption>
-//!   <table class="lab-bench-table">… one row per strategy and x …</table>
+//!   <table class="lab-bench-table">… one row per strategy and x, each figure with its 95% interval …</table>
 //!   <div class="lab-chart"><svg …></div>
 //!   <ul class="lab-notes">…</ul>
-//!   <p class="lab-machine">Measured on …</p>
+//!   <p class="lab-sampling">how many rounds, how tight the intervals got</p>
+//!   <p class="lab-machine">Measured on …, its ceiling, how much the host stole</p>
 //! </figure>
 //! ```
 //! The HTML has no blank line, so Markdown keeps it as one block.
 
 use std::fmt::Write;
 
-use lab::results::{Experiment, Machine, Point};
+use lab::results::{Experiment, Machine, Metric, Point};
+use lab::stats::Estimate;
 
 use crate::chart;
-use crate::format::{self, escape};
+use crate::format::{self, Kind, escape};
 
 /// The whole figure for experiment `id`.
-pub(crate) fn render(id: &str, experiment: &Experiment, machine: &Machine) -> String {
+pub(crate) fn render(id: &str, experiment: &Experiment) -> String {
     let mut html = String::new();
     let _ = write!(
         html,
@@ -36,13 +38,13 @@ pub(crate) fn render(id: &str, experiment: &Experiment, machine: &Machine) -> St
         escape(&experiment.title),
         escape(&experiment.workload)
     );
-    html.push_str(&table(experiment, machine));
+    html.push_str(&table(experiment));
     // An experiment that could not run here (a tool missing) has no points: its notes say why.
     if !experiment.series.is_empty() {
         let _ = write!(
             html,
             "<div class=\"lab-chart\">{}</div>",
-            chart::svg(id, experiment, machine)
+            chart::svg(id, experiment)
         );
     }
     if !experiment.notes.is_empty() {
@@ -52,50 +54,119 @@ pub(crate) fn render(id: &str, experiment: &Experiment, machine: &Machine) -> St
         }
         html.push_str("</ul>");
     }
+    if !experiment.series.is_empty() {
+        let _ = write!(
+            html,
+            "<p class=\"lab-sampling\">{}</p>",
+            sampling_line(experiment)
+        );
+    }
     let _ = write!(
         html,
         "<p class=\"lab-machine\">{}</p>",
-        machine_line(machine)
+        machine_line(experiment)
     );
     html.push_str("</figure>\n");
     html
 }
 
-/// The one line under every bench: which machine, its measured ceiling, the mode, the date.
-pub(crate) fn machine_line(machine: &Machine) -> String {
-    let date = machine.date.get(..10).unwrap_or(&machine.date);
+/// How the rounds went: how many, and whether the intervals reached the target.
+pub(crate) fn sampling_line(experiment: &Experiment) -> String {
+    let s = &experiment.sampling;
+    let target = format::one(s.target, Kind::Percent);
+    let precision = match s.reached {
+        Some(reached) if reached <= s.target => {
+            format!("every interval came within ±{target} of its median, the target")
+        }
+        Some(reached) => format!(
+            "the {:.0} s budget ran out with the widest interval at ±{} of its median \
+             (target ±{target})",
+            s.budget_s,
+            format::one(reached, Kind::Percent)
+        ),
+        None => "a median of zero has no interval relative to it".to_string(),
+    };
     format!(
-        "Measured on {} ({} logical CPUs, {}, {}); measured parallel ceiling {} \
-         ({} busy threads vs one); {} suite; {}.",
+        "{} interleaved rounds, each running every configuration once in a shuffled order \
+         (seed {}), after {} warm-up round{}; figures in brackets are 95% intervals; {precision}.",
+        s.rounds,
+        s.seed,
+        s.warmup_rounds,
+        if s.warmup_rounds == 1 { "" } else { "s" }
+    )
+}
+
+/// The line under every bench: which machine, its ceiling with its interval, how much the
+/// host stole while the experiment ran, the mode and the date.
+pub(crate) fn machine_line(experiment: &Experiment) -> String {
+    let machine = &experiment.machine;
+    let date = machine.date.get(..10).unwrap_or(&machine.date);
+    let mut line = format!(
+        "Measured on {} ({} logical CPUs, {}, {}); {} suite, {}. ",
         escape(&machine.cpu),
         machine.logical_cpus,
         escape(&machine.os),
         escape(&machine.rustc),
-        format::ratio(machine.parallel_ceiling),
-        machine.logical_cpus,
         escape(&machine.mode),
         escape(date)
-    )
+    );
+    let calibration = format::estimate(&machine.parallel_ceiling, Kind::Ratio);
+    match &experiment.ceiling {
+        Some(own) => {
+            let _ = write!(
+                line,
+                "Parallel ceiling {} ({} busy threads vs one), measured in this experiment's \
+                 own rounds; the suite's calibration read {calibration}.",
+                format::estimate(&own.estimate, Kind::Ratio),
+                machine.logical_cpus
+            );
+        }
+        None => {
+            let _ = write!(
+                line,
+                "Measured parallel ceiling {calibration} ({} busy threads vs one).",
+                machine.logical_cpus
+            );
+        }
+    }
+    line.push_str(&noise(machine));
+    line
 }
 
-fn table(experiment: &Experiment, machine: &Machine) -> String {
+/// What disturbed the run: steal time, and `--disturb`.
+fn noise(machine: &Machine) -> String {
+    let mut text = match machine.steal {
+        Some(steal) => format!(
+            " The host stole {:.1}% of CPU time while it ran.",
+            steal * 100.0
+        ),
+        None => " This kernel does not report how much CPU time the host stole.".to_string(),
+    };
+    if machine.disturbed {
+        text.push_str(
+            " Measured with --disturb: a background thread spun on one CPU in random bursts \
+             of 50–500 ms.",
+        );
+    }
+    text
+}
+
+fn table(experiment: &Experiment) -> String {
     let extras = extra_metrics(experiment);
-    let has_baseline = experiment.baseline.is_some();
     // mdBook's table-wrapper scrolls a wide table sideways on a narrow screen.
     let mut html =
         String::from("<div class=\"table-wrapper\"><table class=\"lab-bench-table\"><thead><tr>");
     let _ = write!(
         html,
-        "<th>Strategy</th><th>{}</th><th>Median</th><th>Min–max</th>",
+        "<th>Strategy</th><th>{}</th><th>Median</th>",
         escape(&experiment.x_label)
     );
-    if has_baseline {
-        let baseline = experiment.baseline.as_deref().unwrap_or_default();
+    if let Some(baseline) = &experiment.baseline {
         let _ = write!(html, "<th>Speedup vs {}</th>", escape(baseline));
     }
-    if experiment.cpu_bound {
+    if has_ceiling_share(experiment) {
         html.push_str(
-            "<th title=\"speedup ÷ min(workers, measured parallel ceiling)\">% of ceiling</th>",
+            "<th title=\"speedup ÷ min(workers, ceiling), round by round\">% of ceiling</th>",
         );
     }
     for key in &extras {
@@ -103,63 +174,56 @@ fn table(experiment: &Experiment, machine: &Machine) -> String {
     }
     html.push_str("</tr></thead><tbody>");
     for point in &experiment.series {
-        html.push_str(&row(experiment, machine, point, &extras));
+        html.push_str(&row(experiment, point, &extras));
     }
     if experiment.series.is_empty() {
         html.push_str(
-            "<tr><td class=\"lab-na\" colspan=\"4\">not measured on this machine: see the notes below</td></tr>",
+            "<tr><td class=\"lab-na\" colspan=\"3\">not measured on this machine: see the notes below</td></tr>",
         );
     }
     html.push_str("</tbody></table></div>");
     html
 }
 
-fn row(experiment: &Experiment, machine: &Machine, point: &Point, extras: &[String]) -> String {
-    let unit = &experiment.unit;
+fn has_ceiling_share(experiment: &Experiment) -> bool {
+    experiment.baseline.is_some() && experiment.ceiling.is_some()
+}
+
+fn row(experiment: &Experiment, point: &Point, extras: &[String]) -> String {
+    let unit = experiment.unit.as_str();
     let mut html = String::from("<tr>");
     let _ = write!(
         html,
-        "<td>{}</td><td>{}</td><td>{}</td><td>{} – {}</td>",
+        "<td>{}</td><td>{}</td>{}",
         escape(&point.strategy),
         experiment.x_of(point),
-        format::value(point.median, unit),
-        format::value(point.min, unit),
-        format::value(point.max, unit)
+        cell(Some(&point.value.estimate), Kind::Unit(unit))
     );
-    let speedup = experiment.speedup(point);
     if experiment.baseline.is_some() {
-        match speedup {
-            Some(s) => {
-                let _ = write!(html, "<td>{}</td>", format::ratio(s));
-            }
-            None => html.push_str(
-                "<td class=\"lab-na\" title=\"the baseline was not measured at this size\">—</td>",
-            ),
-        }
+        html.push_str(&cell(point.speedup.as_ref(), Kind::Ratio));
     }
-    if experiment.cpu_bound {
-        match speedup {
-            Some(s) => {
-                let share = s / machine.attainable_speedup(point.workers);
-                let _ = write!(html, "<td>{}</td>", format::percent(share));
-            }
-            None => html.push_str("<td class=\"lab-na\">—</td>"),
-        }
+    if has_ceiling_share(experiment) {
+        html.push_str(&cell(point.ceiling_share.as_ref(), Kind::Percent));
     }
     for key in extras {
-        match point.extra.get(key) {
-            Some(v) => {
-                let _ = write!(
-                    html,
-                    "<td>{}</td>",
-                    format::value(*v, extra_unit(key, unit))
-                );
-            }
-            None => html.push_str("<td class=\"lab-na\">—</td>"),
-        }
+        let estimate = experiment.estimate(point, &Metric::Extra(key.clone()));
+        html.push_str(&cell(estimate.as_ref(), Kind::Unit(extra_unit(key, unit))));
     }
     html.push_str("</tr>");
     html
+}
+
+/// One figure with its interval, or a dash where there is none (no baseline at this size).
+fn cell(estimate: Option<&Estimate>, kind: Kind<'_>) -> String {
+    match estimate {
+        Some(e) => match format::estimate_parts(e, kind) {
+            (median, Some(interval)) => {
+                format!("<td>{median} <span class=\"lab-ci\">{interval}</span></td>")
+            }
+            (median, None) => format!("<td>{median}</td>"),
+        },
+        None => "<td class=\"lab-na\" title=\"not measured at this size\">—</td>".to_string(),
+    }
 }
 
 /// Extra metric names, in first-seen order.

@@ -2,11 +2,13 @@
 //! stays `<text>` for the browser to render).
 //!
 //! CPU-bound experiments plot speedup over the baseline against x, under a dashed line for
-//! what the machine can attain: `min(workers, measured parallel ceiling)`. Others plot the
-//! median in a fitting time unit. Plotters draws in black; that black becomes `currentColor`
-//! so the chart takes the theme's text colour in light and dark themes alike.
+//! what the machine can attain: `min(workers, ceiling)`, with the ceiling measured in the
+//! experiment's own rounds. Others plot the median in a fitting time unit. Each point carries
+//! its 95% interval as an error bar. Plotters draws in black; that black becomes
+//! `currentColor` so the chart takes the theme's text colour in light and dark themes alike.
 
-use lab::results::{Experiment, Machine};
+use lab::results::Experiment;
+use lab::stats::Estimate;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 
@@ -29,6 +31,8 @@ const PALETTE: [RGBColor; 6] = [
 struct Line {
     label: String,
     points: Vec<(f64, f64)>,
+    /// Each point's 95% interval, `(x, low, median, high)`, where it has one.
+    intervals: Vec<(f64, f64, f64, f64)>,
     dashed: bool,
 }
 
@@ -42,20 +46,21 @@ struct Figure {
 }
 
 /// The chart as an inline `<svg>` element.
-pub(crate) fn svg(id: &str, experiment: &Experiment, machine: &Machine) -> String {
-    let figure = figure(experiment, machine);
+pub(crate) fn svg(id: &str, experiment: &Experiment) -> String {
+    let figure = figure(experiment);
     let (x_min, x_max) = bounds(
         figure
             .lines
             .iter()
             .flat_map(|l| l.points.iter().map(|p| p.0)),
     );
-    let (y_min, y_max) = bounds(
-        figure
-            .lines
-            .iter()
-            .flat_map(|l| l.points.iter().map(|p| p.1)),
-    );
+    let (y_min, y_max) = bounds(figure.lines.iter().flat_map(|l| {
+        l.points.iter().map(|p| p.1).chain(
+            l.intervals
+                .iter()
+                .flat_map(|&(_, low, _, high)| [low, high]),
+        )
+    }));
     // Values spread over two orders of magnitude get a logarithmic axis, or the small ones
     // (an idle thread's 90 µs beside a convoy's 50 ms) would all sit on the zero line.
     let spread = |lo: f64, hi: f64| lo > 0.0 && hi / lo >= 50.0;
@@ -96,34 +101,39 @@ pub(crate) fn svg(id: &str, experiment: &Experiment, machine: &Machine) -> Strin
     )
 }
 
-fn figure(experiment: &Experiment, machine: &Machine) -> Figure {
+fn figure(experiment: &Experiment) -> Figure {
     let mut lines = Vec::new();
     let speedups = experiment.cpu_bound && experiment.baseline.is_some();
     let (scale, unit) = time_scale(experiment);
     for strategy in experiment.strategies() {
-        let mut points: Vec<(f64, f64)> = experiment
+        let mut measured: Vec<(f64, Estimate)> = experiment
             .series
             .iter()
             .filter(|p| p.strategy == strategy)
             .filter_map(|p| {
                 let y = if speedups {
-                    experiment.speedup(p)?
+                    p.speedup?
                 } else {
-                    p.median * scale
+                    scaled(&p.value.estimate, scale)
                 };
                 Some((experiment.x_of(p) as f64, y))
             })
             .collect();
-        points.sort_by(|a, b| a.0.total_cmp(&b.0));
-        if !points.is_empty() {
+        measured.sort_by(|a, b| a.0.total_cmp(&b.0));
+        if !measured.is_empty() {
             lines.push(Line {
                 label: strategy.to_string(),
-                points,
+                points: measured.iter().map(|(x, e)| (*x, e.median)).collect(),
+                intervals: measured
+                    .iter()
+                    .filter_map(|(x, e)| e.interval.map(|[low, high]| (*x, low, e.median, high)))
+                    .collect(),
                 dashed: false,
             });
         }
     }
     if speedups {
+        let ceiling = experiment.ceiling_median();
         let xs: Vec<f64> = lines
             .iter()
             .flat_map(|l| l.points.iter().map(|p| p.0))
@@ -132,11 +142,12 @@ fn figure(experiment: &Experiment, machine: &Machine) -> Figure {
         let steps = 64;
         let points = (0..=steps)
             .map(|i| lo + (hi - lo) * f64::from(i) / f64::from(steps))
-            .map(|x| (x, x.min(machine.parallel_ceiling).max(1.0)))
+            .map(|x| (x, x.min(ceiling).max(1.0)))
             .collect();
         lines.push(Line {
             label: "attainable: min(workers, measured ceiling)".into(),
             points,
+            intervals: vec![],
             dashed: true,
         });
     }
@@ -155,6 +166,16 @@ fn figure(experiment: &Experiment, machine: &Machine) -> Figure {
     }
 }
 
+/// `estimate` multiplied by `scale`, interval and all.
+fn scaled(estimate: &Estimate, scale: f64) -> Estimate {
+    Estimate {
+        median: estimate.median * scale,
+        interval: estimate
+            .interval
+            .map(|[low, high]| [low * scale, high * scale]),
+    }
+}
+
 /// A factor and unit for the medians so the y axis reads 0–200 ms rather than 0–0.2 s.
 fn time_scale(experiment: &Experiment) -> (f64, String) {
     if experiment.unit != "s" {
@@ -163,7 +184,7 @@ fn time_scale(experiment: &Experiment) -> (f64, String) {
     let largest = experiment
         .series
         .iter()
-        .map(|p| p.median)
+        .map(|p| p.value.estimate.median)
         .fold(0.0, f64::max);
     match largest {
         v if v >= 1.0 => (1.0, "s".into()),
@@ -240,6 +261,11 @@ where
                         .iter()
                         .map(|&p| Circle::new(p, 3, colour.filled())),
                 )
+                .map_err(|e| e.to_string())?;
+            chart
+                .draw_series(line.intervals.iter().map(|&(x, low, median, high)| {
+                    ErrorBar::new_vertical(x, low, median, high, colour, 6)
+                }))
                 .map_err(|e| e.to_string())?;
         }
     }

@@ -1,4 +1,7 @@
-//! How numbers read on the page: times in a unit that fits, ratios with two decimals.
+//! How numbers read on the page: times in a unit that fits, ratios with two decimals, shares
+//! in percent, and each median with its 95% interval in the median's unit.
+
+use lab::stats::Estimate;
 
 /// `text` with HTML's special characters escaped, so that it shows as text.
 pub(crate) fn escape(text: &str) -> String {
@@ -7,37 +10,81 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
-/// Seconds in the unit that keeps three significant digits readable: `1.23 s`, `45.6 ms`,
-/// `789 µs`, `12.0 ns`.
-pub(crate) fn seconds(value: f64) -> String {
-    let (scaled, unit) = match value.abs() {
-        v if v >= 1.0 => (value, "s"),
-        v if v >= 1e-3 => (value * 1e3, "ms"),
-        v if v >= 1e-6 => (value * 1e6, "µs"),
-        _ => (value * 1e9, "ns"),
-    };
-    format!("{} {unit}", three_significant(scaled))
+/// What kind of quantity a number is, which decides how it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind<'u> {
+    /// A speedup or another ratio: `1.18×`.
+    Ratio,
+    /// A share: `93%`.
+    Percent,
+    /// A value in a unit: `s` is scaled to ms, µs or ns; anything else is printed after a
+    /// plain number; `""` is a count.
+    Unit(&'u str),
 }
 
-/// A value in `unit` (`s` is scaled; anything else is printed as a plain number).
-pub(crate) fn value(value: f64, unit: &str) -> String {
-    if unit == "s" {
-        seconds(value)
-    } else if unit.is_empty() {
-        three_significant(value)
-    } else {
-        format!("{} {unit}", three_significant(value))
+/// One number: `1.18×`, `93%`, `45.6 ms`, `17.0`.
+pub(crate) fn one(value: f64, kind: Kind<'_>) -> String {
+    let (number, unit) = parts(value, value, kind);
+    join(&number, unit)
+}
+
+/// A median and its interval, both in the median's unit: `45.6 ms [44.2–47.5]`,
+/// `1.98× [1.93–2.01]`. Without an interval, the median alone.
+pub(crate) fn estimate(e: &Estimate, kind: Kind<'_>) -> String {
+    match estimate_parts(e, kind) {
+        (median, Some(interval)) => format!("{median} {interval}"),
+        (median, None) => median,
     }
 }
 
-/// A speedup or other ratio: `1.18×`.
-pub(crate) fn ratio(value: f64) -> String {
-    format!("{value:.2}×")
+/// [`estimate`] in two parts, the median and the bracketed interval, for a page that sets
+/// them apart.
+pub(crate) fn estimate_parts(e: &Estimate, kind: Kind<'_>) -> (String, Option<String>) {
+    let interval = e.interval.map(|[low, high]| {
+        let (low, _) = parts(low, e.median, kind);
+        let (high, _) = parts(high, e.median, kind);
+        format!("[{low}–{high}]")
+    });
+    (one(e.median, kind), interval)
 }
 
-/// A share: `93%`.
-pub(crate) fn percent(share: f64) -> String {
-    format!("{:.0}%", share * 100.0)
+/// A range in one unit, chosen by its upper end: `1.93–2.01×`, `44.2–47.5 ms`.
+pub(crate) fn range(low: f64, high: f64, kind: Kind<'_>) -> String {
+    let reference = if high.is_finite() { high } else { low };
+    let (low, unit) = parts(low, reference, kind);
+    let (high, _) = parts(high, reference, kind);
+    join(&format!("{low}–{high}"), unit)
+}
+
+/// `value` as a number in the unit `reference` calls for, and that unit's suffix.
+fn parts(value: f64, reference: f64, kind: Kind<'_>) -> (String, &str) {
+    match kind {
+        Kind::Ratio => (format!("{value:.2}"), "×"),
+        Kind::Percent => (format!("{:.0}", value * 100.0), "%"),
+        Kind::Unit("s") => {
+            let (factor, unit) = seconds_scale(reference);
+            (three_significant(value * factor), unit)
+        }
+        Kind::Unit(unit) => (three_significant(value), unit),
+    }
+}
+
+fn join(number: &str, unit: &str) -> String {
+    match unit {
+        "" => number.to_string(),
+        "×" | "%" => format!("{number}{unit}"),
+        unit => format!("{number} {unit}"),
+    }
+}
+
+/// The factor and unit that keep three significant digits readable for `seconds`.
+fn seconds_scale(seconds: f64) -> (f64, &'static str) {
+    match seconds.abs() {
+        v if v >= 1.0 => (1.0, "s"),
+        v if v >= 1e-3 => (1e3, "ms"),
+        v if v >= 1e-6 => (1e6, "µs"),
+        _ => (1e9, "ns"),
+    }
 }
 
 fn three_significant(v: f64) -> String {
@@ -52,18 +99,47 @@ fn three_significant(v: f64) -> String {
 mod tests {
     use super::*;
 
+    const S: Kind<'static> = Kind::Unit("s");
+
     #[test]
     fn seconds_pick_a_readable_unit() {
-        assert_eq!(seconds(1.234), "1.23 s");
-        assert_eq!(seconds(0.0456), "45.6 ms");
-        assert_eq!(seconds(0.000789), "789 µs");
-        assert_eq!(seconds(12e-9), "12.0 ns");
+        assert_eq!(one(1.234, S), "1.23 s");
+        assert_eq!(one(0.0456, S), "45.6 ms");
+        assert_eq!(one(0.000789, S), "789 µs");
+        assert_eq!(one(12e-9, S), "12.0 ns");
     }
 
     #[test]
-    fn ratios_and_shares() {
-        assert_eq!(ratio(1.1849), "1.18×");
-        assert_eq!(percent(0.934), "93%");
-        assert_eq!(value(17.0, ""), "17.0");
+    fn ratios_shares_and_counts() {
+        assert_eq!(one(1.1849, Kind::Ratio), "1.18×");
+        assert_eq!(one(0.934, Kind::Percent), "93%");
+        assert_eq!(one(17.0, Kind::Unit("")), "17.0");
+    }
+
+    #[test]
+    fn an_interval_is_written_in_its_medians_unit() {
+        let e = Estimate {
+            median: 0.0456,
+            interval: Some([0.000_99, 0.0475]),
+        };
+        assert_eq!(estimate(&e, S), "45.6 ms [0.99–47.5]");
+        let s = Estimate {
+            median: 1.98,
+            interval: Some([1.931, 2.014]),
+        };
+        assert_eq!(estimate(&s, Kind::Ratio), "1.98× [1.93–2.01]");
+        assert_eq!(estimate(&s, Kind::Percent), "198% [193–201]");
+        let bare = Estimate {
+            median: 1.98,
+            interval: None,
+        };
+        assert_eq!(estimate(&bare, Kind::Ratio), "1.98×");
+    }
+
+    #[test]
+    fn ranges_share_one_unit() {
+        assert_eq!(range(0.0442, 0.0475, S), "44.2–47.5 ms");
+        assert_eq!(range(0.95, 1.08, Kind::Ratio), "0.95–1.08×");
+        assert_eq!(range(0.7, f64::INFINITY, Kind::Percent), "70–inf%");
     }
 }

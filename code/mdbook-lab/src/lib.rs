@@ -11,8 +11,13 @@
 //! mdBook only logs a missing file or anchor and builds anyway, and that every runnable Rust
 //! block uses only the crates the playground offers.
 //!
-//! Any bad input (an unknown directive, experiment or example, a missing or corrupt results
-//! file, an example that fails or hangs) stops the build with `chapter-file:line` and what to do.
+//! Any bad input (an unknown directive, experiment or example, a missing, corrupt or stale
+//! results file, an example that fails or hangs) stops the build with `chapter-file:line` and
+//! what to do.
+//!
+//! It never measures: `cargo xtask` decides when to (so a `mdbook serve` reload never starts
+//! a benchmark). An experiment whose code changed since it was measured is an error naming
+//! the command that re-measures it.
 //!
 //! # Layout
 //!
@@ -34,11 +39,10 @@ mod playground;
 
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
-use lab::results::{DEFAULT_PATH, Results};
+use lab::results::{DEFAULT_PATH, Experiment, Results, stale_because};
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
@@ -49,9 +53,7 @@ pub use output::Examples;
 pub struct Lab {
     /// `results.json`.
     results_path: PathBuf,
-    /// Whether a missing results file is measured (`cargo xtask bench --quick`) or an error.
-    measure_if_missing: bool,
-    /// The repository root, where `cargo` commands run.
+    /// The repository root, where an experiment's source paths start.
     root: PathBuf,
     examples: Examples,
     results: OnceCell<Result<Results, String>>,
@@ -62,7 +64,6 @@ impl Lab {
     pub fn for_book(root: &Path) -> Lab {
         Lab {
             results_path: root.join(DEFAULT_PATH),
-            measure_if_missing: true,
             root: root.to_path_buf(),
             examples: Examples::new(root, Duration::from_secs(60)),
             results: OnceCell::new(),
@@ -71,8 +72,7 @@ impl Lab {
 
     /// The preprocessor for the book in `ctx`, with paths from `[preprocessor.lab]` where
     /// book.toml sets them (`results`, `examples`, `output-cache`, relative to the book root;
-    /// fixture books in tests use them). With a `results` path set, a missing file is an error
-    /// rather than a reason to measure.
+    /// fixture books in tests use them).
     pub fn from_context(ctx: &PreprocessorContext) -> Result<Lab> {
         let root = &ctx.root;
         let setting = |key: &str| -> Result<Option<PathBuf>> {
@@ -85,7 +85,6 @@ impl Lab {
         let mut lab = Lab::for_book(root);
         if let Some(results) = setting("results")? {
             lab.results_path = results;
-            lab.measure_if_missing = false;
         }
         let dir = setting("examples")?;
         let cache = setting("output-cache")?;
@@ -100,26 +99,34 @@ impl Lab {
         Ok(lab)
     }
 
-    /// A preprocessor reading `results_path` and never measuring: for tests.
+    /// A preprocessor reading `results_path`: for tests.
     pub fn with_results(root: &Path, results_path: PathBuf, examples: Examples) -> Lab {
         Lab {
             results_path,
-            measure_if_missing: false,
             root: root.to_path_buf(),
             examples,
             results: OnceCell::new(),
         }
     }
 
-    /// The results, loaded once. A missing file is measured once, with progress on stderr.
+    /// The results, loaded once.
     fn results(&self) -> Result<&Results> {
-        let loaded = self.results.get_or_init(|| {
-            if !self.results_path.exists() && self.measure_if_missing {
-                measure_quick(&self.root).map_err(|e| format!("{e:#}"))?;
-            }
-            Results::load(&self.results_path).map_err(|e| format!("{e:#}"))
-        });
+        let loaded = self
+            .results
+            .get_or_init(|| Results::load(&self.results_path).map_err(|e| format!("{e:#}")));
         loaded.as_ref().map_err(|e| anyhow!("{e}"))
+    }
+
+    /// Experiment `id`, if it was measured and its code has not changed since.
+    fn fresh<'r>(&self, results: &'r Results, id: &str) -> Result<&'r Experiment> {
+        let experiment = claim::find(results, id)?;
+        if let Some(why) = stale_because(experiment, &self.root) {
+            bail!(
+                "the results of `{id}` are stale: {why}; run `cargo xtask bench {id}` (or \
+                 `cargo xtask book`, which re-measures whatever is stale)"
+            );
+        }
+        Ok(experiment)
     }
 
     /// Renders every directive of one chapter. `file` is the chapter's path and `source` its
@@ -151,12 +158,14 @@ impl Lab {
         match directive {
             Directive::Bench(id) => {
                 let results = self.results()?;
-                let experiment = claim::find(results, id)?;
-                Ok(bench::render(id, experiment, &results.machine))
+                Ok(bench::render(id, self.fresh(results, id)?))
             }
             Directive::Claim(text) => {
                 let results = self.results()?;
                 let parsed = claim::Claim::parse(text)?;
+                for id in parsed.experiments() {
+                    self.fresh(results, id)?;
+                }
                 let verdict = parsed.check(results)?;
                 Ok(claim::render(&parsed, &verdict))
             }
@@ -171,21 +180,6 @@ impl Lab {
             ),
         }
     }
-}
-
-/// Runs the quick suite once, its progress and output on stderr (stdout carries the book).
-fn measure_quick(root: &Path) -> Result<()> {
-    eprintln!("mdbook-lab: no results file yet; measuring the quick suite once (about a minute)");
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["xtask", "bench", "--quick"])
-        .current_dir(root)
-        .stdout(Stdio::from(std::io::stderr()))
-        .status()
-        .context("cannot run `cargo xtask bench --quick`")?;
-    if !status.success() {
-        bail!("`cargo xtask bench --quick` failed ({status}); run it by hand to see why");
-    }
-    Ok(())
 }
 
 impl Preprocessor for Lab {

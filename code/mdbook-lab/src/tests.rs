@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-use lab::results::{Experiment, Machine, Point, Results, SCHEMA};
+use lab::results::{Point, Results, fixture};
 
 use super::*;
 
@@ -37,37 +37,18 @@ impl Fixture {
     }
 
     fn write_results(&self, title: &str) {
-        let series = vec![
+        let mut experiment = fixture::experiment(vec![
             point("serial", 1, 1.0),
             point("rayon", 1, 1.0),
             point("rayon", 2, 0.9),
-        ];
-        let experiment = Experiment {
-            title: title.into(),
-            workload: "a & b".into(),
-            unit: "s".into(),
-            x: "workers".into(),
-            x_label: "workers".into(),
-            baseline: Some("serial".into()),
-            cpu_bound: true,
-            notes: vec!["a note".into()],
-            series,
-        };
-        Results {
-            schema: SCHEMA,
-            machine: Machine {
-                cpu: "Test CPU".into(),
-                logical_cpus: 2,
-                os: "TestOS".into(),
-                rustc: "rustc test".into(),
-                date: "2026-11-22T00:00:00Z".into(),
-                mode: "quick".into(),
-                parallel_ceiling: 1.18,
-            },
-            experiments: [("cpu-bound".to_string(), experiment)].into(),
-        }
-        .save(&self.results_path())
-        .unwrap();
+        ]);
+        experiment.title = title.into();
+        experiment.workload = "a & b".into();
+        experiment.notes = vec!["a note".into()];
+        experiment.machine = fixture::machine(1.18);
+        fixture::results(vec![("cpu-bound", experiment)])
+            .save(&self.results_path())
+            .unwrap();
     }
 
     /// Runs a chapter through the preprocessor, as `book/ch.md`.
@@ -84,7 +65,7 @@ impl Drop for Fixture {
 }
 
 fn point(strategy: &str, workers: usize, median: f64) -> Point {
-    Point::uniform(strategy, workers, 8, median)
+    fixture::uniform(strategy, workers, 8, median)
 }
 
 fn error_of(result: Result<String>) -> String {
@@ -98,15 +79,70 @@ fn bench_renders_table_chart_and_machine_line() {
     let html = f.render("{{#bench cpu-bound}}").unwrap();
     assert!(html.contains("<table class=\"lab-bench-table\">"));
     assert!(html.contains("<td>rayon</td><td>2</td>"));
-    assert!(html.contains("<td>1.11×</td>"), "speedup 1.0/0.9");
-    assert!(html.contains("<td>94%</td>"), "1.11 / min(2, 1.18)");
+    // Speedup 1.0/0.9 in every round, so its interval is a single value; the fixture's
+    // in-round ceiling is 1.2, so 1.11 is 93% of min(2, 1.2).
+    assert!(
+        html.contains("<td>1.11× <span class=\"lab-ci\">[1.11–1.11]</span></td>"),
+        "{html}"
+    );
+    assert!(html.contains("<td>93% <span class=\"lab-ci\">[93–93]</span></td>"));
     assert!(html.contains("<svg role=\"img\""));
     assert!(html.contains("currentColor") && !html.contains("#000000"));
-    assert!(html.contains("measured parallel ceiling 1.18×"));
+    assert!(html.contains("Parallel ceiling 1.20× [1.20–1.20] (2 busy threads vs one), measured in this experiment's own rounds; the suite's calibration read 1.18× [1.18–1.18]"), "{html}");
+    assert!(html.contains("The host stole 0.1% of CPU time"), "{html}");
+    assert!(html.contains("6 interleaved rounds"), "{html}");
     assert!(
         !html.trim_end().contains("\n\n"),
         "a blank line would end the HTML block"
     );
+}
+
+#[test]
+fn a_disturbed_run_says_so() {
+    let f = Fixture::new("disturbed");
+    f.write_results("CPU");
+    let mut results = Results::load(&f.results_path()).unwrap();
+    results
+        .experiments
+        .get_mut("cpu-bound")
+        .unwrap()
+        .machine
+        .disturbed = true;
+    results.save(&f.results_path()).unwrap();
+    let html = f.render("{{#bench cpu-bound}}").unwrap();
+    assert!(html.contains("Measured with --disturb"), "{html}");
+}
+
+#[test]
+fn stale_results_fail_with_the_command_that_measures_again() {
+    let f = Fixture::new("stale");
+    f.write_results("CPU");
+    fs::write(f.dir.join("work.rs"), "fn work() -> u64 { 1 }\n").unwrap();
+    let mut results = Results::load(&f.results_path()).unwrap();
+    let e = results.experiments.get_mut("cpu-bound").unwrap();
+    e.sources = [(
+        "work.rs".to_string(),
+        lab::results::fingerprint("work.rs", "fn work() -> u64 { 2 }\n"),
+    )]
+    .into();
+    results.save(&f.results_path()).unwrap();
+    let err = error_of(f.render("# T\n\n{{#bench cpu-bound}}\n"));
+    assert!(
+        err.starts_with("book/ch.md:3: the results of `cpu-bound` are stale: work.rs changed"),
+        "{err}"
+    );
+    assert!(err.contains("run `cargo xtask bench cpu-bound`"), "{err}");
+    // A claim on it is refused the same way.
+    let err =
+        error_of(f.render("{{#claim cpu-bound: rayon speedup is at least 1× at workers = 2}}"));
+    assert!(err.contains("are stale"), "{err}");
+    // Only a comment changes: the results are still current.
+    fs::write(
+        f.dir.join("work.rs"),
+        "// reworded\nfn work() -> u64 { 2 }\n",
+    )
+    .unwrap();
+    assert!(f.render("{{#bench cpu-bound}}").is_ok());
 }
 
 #[test]
@@ -129,11 +165,19 @@ fn claims_render_verdicts() {
     let html = f
         .render("{{#claim cpu-bound: rayon speedup is at least 1.05× at workers = 2}}")
         .unwrap();
-    assert!(html.contains("lab-claim-held") && html.contains("(measured: 1.11× at workers = 2)"));
+    assert!(
+        html.contains("lab-claim-held")
+            && html.contains("(measured: 1.11× [1.11–1.11] at workers = 2)"),
+        "{html}"
+    );
+    assert!(html.contains("role=\"img\" aria-label=\"holds\""), "{html}");
     let html = f
         .render("{{#claim cpu-bound: rayon speedup is at least 2× at workers = 2}}")
         .unwrap();
-    assert!(html.contains("did not hold on this machine: measured 1.11× at workers = 2"));
+    assert!(
+        html.contains("did not hold on this machine: measured 1.11× [1.11–1.11] at workers = 2"),
+        "{html}"
+    );
 }
 
 #[test]
@@ -181,7 +225,7 @@ fn a_missing_results_file_says_how_to_measure() {
 #[test]
 fn a_corrupt_results_file_says_how_to_recover() {
     let f = Fixture::new("corrupt");
-    fs::write(f.results_path(), "{\"schema\": 1, \"machine\": ").unwrap();
+    fs::write(f.results_path(), "{\"schema\": 2, \"experiments\": ").unwrap();
     let err = error_of(f.render("x\n{{#bench cpu-bound}}"));
     assert!(
         err.starts_with("book/ch.md:2:") && err.contains("is corrupt"),

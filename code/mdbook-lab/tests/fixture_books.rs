@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use lab::results::{Experiment, Machine, Point, Results, SCHEMA};
+use lab::results::{Results, fixture};
 use mdbook_lab::Examples;
 
 const HOSTILE: &str = "<script>alert(1)</script>";
@@ -148,32 +148,13 @@ fn html_in_output_and_titles_is_shown_as_text() {
 }
 
 fn hostile_results() -> Results {
-    let point = |strategy: &str, median: f64| Point::uniform(strategy, 1, 1, median);
-    Results {
-        schema: SCHEMA,
-        machine: Machine {
-            cpu: "a & b".into(),
-            logical_cpus: 2,
-            os: "test".into(),
-            rustc: "rustc".into(),
-            date: "2026-11-22T00:00:00Z".into(),
-            mode: "quick".into(),
-            parallel_ceiling: 1.2,
-        },
-        experiments: [(
-            "hostile".to_string(),
-            Experiment {
-                title: format!("{HOSTILE} a & b"),
-                workload: "a & b".into(),
-                unit: "s".into(),
-                x: "workers".into(),
-                x_label: "workers".into(),
-                baseline: Some("serial".into()),
-                cpu_bound: true,
-                notes: vec![HOSTILE.into()],
-                series: vec![point("serial", 1.0), point("threads", 0.9)],
-            },
-        )]
-        .into(),
-    }
+    let mut experiment = fixture::experiment(vec![
+        fixture::uniform("serial", 1, 1, 1.0),
+        fixture::uniform("threads", 2, 1, 0.9),
+    ]);
+    experiment.title = format!("{HOSTILE} a & b");
+    experiment.workload = "a & b".into();
+    experiment.notes = vec![HOSTILE.into()];
+    experiment.machine.cpu = "a & b".into();
+    fixture::results(vec![("hostile", experiment)])
 }

@@ -1,11 +1,9 @@
 //! `book`, `serve` and `bench`: measuring, and building the book from the measurements.
 
-use std::fs;
-use std::path::Path;
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
 use crate::cmd::{self, cargo, program};
-use crate::{Result, root, tools};
+use crate::{Result, tools};
 
 /// Where the suite writes and the preprocessor reads.
 pub(crate) const RESULTS: &str = "target/lab/results.json";
@@ -25,7 +23,9 @@ pub(crate) fn serve(args: &[String]) -> Result {
     cmd::run(program("mdbook").arg("serve").args(args))
 }
 
-/// `cargo xtask bench [--quick|--full] [ID…]`: the suite, in release mode, with a progress bar.
+/// `cargo xtask bench [--quick|--full] [--stale] [--disturb] [--seed N] [ID…]`: the suite,
+/// in release mode, with a progress bar. Named experiments replace theirs in results.json;
+/// the rest are kept.
 pub(crate) fn bench(args: &[String]) -> Result {
     cmd::run(
         cargo()
@@ -69,41 +69,9 @@ pub(crate) fn build() -> Result {
     Ok(())
 }
 
-/// Measures the quick suite when the results are missing, or older than the code that
-/// measures them.
+/// Measures, in quick mode, every experiment whose results are missing or whose code changed
+/// since it was measured. The suite decides which from each experiment's fingerprint, so an
+/// edit to a test, a chapter or a comment measures nothing.
 pub(crate) fn ensure_results() -> Result {
-    let results = root().join(RESULTS);
-    match stale_because(&results) {
-        None => Ok(()),
-        Some(reason) => {
-            eprintln!("{RESULTS} is {reason}; measuring the quick suite");
-            bench(&["--quick".to_string()])
-        }
-    }
-}
-
-fn stale_because(results: &Path) -> Option<String> {
-    let measured = match fs::metadata(results).and_then(|m| m.modified()) {
-        Ok(time) => time,
-        Err(_) => return Some("missing".into()),
-    };
-    let lab = root().join("code/lab");
-    let newest = newest_change(&lab.join("src"))
-        .into_iter()
-        .chain(newest_change(&lab.join("Cargo.toml")))
-        .max()?;
-    (newest > measured).then(|| "older than the suite's code in code/lab/src".into())
-}
-
-/// The latest modification time of `path` or anything under it.
-fn newest_change(path: &Path) -> Option<SystemTime> {
-    let meta = fs::metadata(path).ok()?;
-    if meta.is_file() {
-        return meta.modified().ok();
-    }
-    fs::read_dir(path)
-        .ok()?
-        .flatten()
-        .filter_map(|entry| newest_change(&entry.path()))
-        .max()
+    bench(&["--quick".to_string(), "--stale".to_string()])
 }

@@ -2,10 +2,11 @@
 //!
 //! ```text
 //! cargo xtask book                 build the book into target/book (installs the pinned tools,
-//!                                  measures the quick suite when results are missing or stale)
+//!                                  measures, quick, each experiment that is missing or stale)
 //! cargo xtask serve [ARGS…]        the same, then `mdbook serve` (ARGS go to mdbook)
-//! cargo xtask bench [--quick|--full] [ID…]
-//!                                  measure and write target/lab/results.json
+//! cargo xtask bench [--quick|--full] [--stale] [--disturb] [--seed N] [ID…]
+//!                                  measure into target/lab/results.json, keeping the
+//!                                  experiments not named
 //! cargo xtask test                 everything CI runs
 //! ```
 //!
@@ -42,8 +43,8 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str =
-    "usage: cargo xtask <book | serve [ARGS…] | bench [--quick|--full] [ID…] | test>";
+const USAGE: &str = "usage: cargo xtask <book | serve [ARGS…] | bench [--quick|--full] [--stale] \
+                     [--disturb] [--seed N] [ID…] | test>";
 
 /// The repository root: xtask lives in `code/xtask`.
 fn root() -> PathBuf {

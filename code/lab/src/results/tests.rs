@@ -1,50 +1,67 @@
+use super::fixture::{experiment, point, results};
 use super::*;
 
-fn point(strategy: &str, workers: usize, tasks: usize, median: f64) -> Point {
-    Point::uniform(strategy, workers, tasks, median)
-}
-
+/// serial and rayon over six rounds; round 3 is a slow spell that hits both alike.
 fn sample() -> Results {
-    let experiment = Experiment {
-        title: "t".into(),
-        workload: "w".into(),
-        unit: "s".into(),
-        x: "workers".into(),
-        x_label: "workers".into(),
-        baseline: Some("serial".into()),
-        cpu_bound: true,
-        notes: vec![],
-        series: vec![point("serial", 1, 8, 2.0), point("rayon", 2, 8, 1.6)],
-    };
-    Results {
-        schema: SCHEMA,
-        machine: Machine {
-            cpu: "cpu".into(),
-            logical_cpus: 2,
-            os: "linux".into(),
-            rustc: "rustc".into(),
-            date: "2026-11-22T00:00:00Z".into(),
-            mode: "quick".into(),
-            parallel_ceiling: 1.2,
-        },
-        experiments: BTreeMap::from([("cpu-bound".to_string(), experiment)]),
-    }
+    let serial = point("serial", 1, 8, vec![2.0, 2.0, 4.0, 2.0, 2.0, 2.0]);
+    let rayon = point("rayon", 2, 8, vec![1.6, 1.6, 3.2, 1.6, 1.6, 1.6]);
+    results(vec![("cpu-bound", experiment(vec![serial, rayon]))])
 }
 
 #[test]
-fn speedup_is_read_against_the_baseline_at_equal_tasks() {
+fn speedup_is_the_ratio_within_each_round() {
     let r = sample();
     let e = &r.experiments["cpu-bound"];
     let rayon = e.point("rayon", 2).unwrap();
-    assert_eq!(e.speedup(rayon), Some(1.25));
+    // Every round's ratio is 1.25, the slow round's too: pairing cancels the slow spell.
+    assert_eq!(e.per_round(rayon, &Metric::Speedup).unwrap(), vec![1.25; 6]);
+    assert_eq!(rayon.speedup, Some(Estimate::exact(1.25)));
     assert_eq!(e.strategies(), ["serial", "rayon"]);
 }
 
 #[test]
+fn ceiling_share_divides_by_the_same_rounds_ceiling() {
+    let mut r = sample();
+    let e = r.experiments.get_mut("cpu-bound").unwrap();
+    // The ceiling dips to 1.0 in the round where rayon's speedup was measured as 1.0 too.
+    e.series[1].value = PerRound::of(vec![1.6, 1.6, 4.0, 1.6, 1.6, 1.6]);
+    e.ceiling = Some(PerRound::of(vec![1.25, 1.25, 1.0, 1.25, 1.25, 1.25]));
+    e.derive_ratios();
+    let rayon = &e.series[1];
+    assert_eq!(
+        e.per_round(rayon, &Metric::CeilingShare).unwrap(),
+        vec![1.0; 6]
+    );
+    assert_eq!(rayon.ceiling_share, Some(Estimate::exact(1.0)));
+}
+
+#[test]
+fn no_baseline_at_these_tasks_means_no_speedup() {
+    let serial = point("serial", 1, 8, vec![2.0; 6]);
+    let big = point("rayon", 2, 16, vec![1.0; 6]);
+    let e = experiment(vec![serial, big]);
+    assert_eq!(e.series[1].speedup, None);
+    assert_eq!(e.per_round(&e.series[1], &Metric::Speedup), None);
+}
+
+#[test]
 fn attainable_speedup_is_capped_by_the_ceiling() {
-    let m = sample().machine;
-    assert_eq!(m.attainable_speedup(1), 1.0);
-    assert_eq!(m.attainable_speedup(4), 1.2);
+    assert_eq!(attainable_speedup(1, 1.2), 1.0);
+    assert_eq!(attainable_speedup(4, 1.2), 1.2);
+    assert_eq!(attainable_speedup(2, 0.9), 1.0);
+}
+
+#[test]
+fn merge_replaces_only_the_newer_experiments() {
+    let mut old = sample();
+    let mut other = experiment(vec![point("serial", 1, 8, vec![9.0; 6])]);
+    other.title = "other".into();
+    old.experiments.insert("io-bound".into(), other.clone());
+    let mut newer_cpu = experiment(vec![point("serial", 1, 8, vec![1.0; 6])]);
+    newer_cpu.title = "newer".into();
+    old.merge(results(vec![("cpu-bound", newer_cpu)]));
+    assert_eq!(old.experiments["cpu-bound"].title, "newer");
+    assert_eq!(old.experiments["io-bound"], other);
 }
 
 #[test]
@@ -57,24 +74,26 @@ fn save_then_load_round_trips() {
 }
 
 #[test]
-fn corrupt_and_missing_files_say_what_to_do() {
+fn corrupt_missing_and_old_files_say_what_to_do() {
     let dir = std::env::temp_dir().join(format!("lab-corrupt-{}", std::process::id()));
     fs::create_dir_all(&dir).unwrap();
     let path = dir.join("results.json");
     fs::write(&path, "{ not json").unwrap();
     let err = format!("{:#}", Results::load(&path).unwrap_err());
     assert!(
-        err.contains("is corrupt") && err.contains("cargo xtask bench"),
+        err.contains("is corrupt") && err.contains("cargo xtask bench --quick"),
         "{err}"
     );
 
     let missing = format!("{:#}", Results::load(&dir.join("nope.json")).unwrap_err());
     assert!(missing.contains("cannot read results file"), "{missing}");
 
-    let mut old = sample();
-    old.schema = 0;
-    old.save(&path).unwrap();
+    // A schema-1 file has fields this reader does not know; it must hear "old", not "corrupt".
+    fs::write(&path, r#"{"schema": 1, "machine": {}, "experiments": {}}"#).unwrap();
     let schema = format!("{:#}", Results::load(&path).unwrap_err());
-    assert!(schema.contains("schema 0"), "{schema}");
+    assert!(
+        schema.contains("schema 1") && schema.contains("reads schema 2"),
+        "{schema}"
+    );
     fs::remove_dir_all(dir).unwrap();
 }

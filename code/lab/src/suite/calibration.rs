@@ -5,26 +5,33 @@
 //! close to `n`; on a VM whose vCPUs share a core or a busy host it can be far lower. Every
 //! speedup in the book is read against this number, never against the core count.
 //!
-//! It is measured like any experiment, by the same runner (warm-up, samples, medians), but
-//! only its result is kept, as `machine.parallel_ceiling`.
+//! Its two trials run inside the rounds of every CPU-bound experiment, which so measures its
+//! own ceiling in the same minutes as its speedups (the all-CPU spin right before each
+//! parallel trial). The suite also runs them alone, first, for the machine-wide figure every
+//! bench's machine line shows.
 
+use std::hint::black_box;
 use std::thread;
+use std::time::{Duration, Instant};
 
-use super::{Plan, PlanContext, Trial};
-use crate::results::Experiment;
+use super::{Plan, PlanContext, Sample, Trial};
 use crate::workloads::cpu_task_with;
 
-/// Iterations of spin work per thread and run: tens of milliseconds, long enough to dwarf
-/// thread start-up, short enough to repeat.
-const ITERATIONS: u64 = 200_000_000;
+/// Iterations of spin work per thread and run: about 10 ms, long enough to dwarf thread
+/// start-up (tens of microseconds), short enough to run before every parallel trial of every
+/// CPU-bound experiment.
+const ITERATIONS: u64 = 25_000_000;
 
-/// Two trials: one thread doing the work, then every logical CPU doing it at once.
+/// The two trials: one thread doing the work, and every logical CPU doing it at once.
+pub(super) fn trials(ctx: &PlanContext) -> [Trial; 2] {
+    [1, ctx.logical_cpus].map(|threads| {
+        Trial::self_timed("spinning", threads, threads, move || move || spin(threads))
+    })
+}
+
+/// The machine-wide calibration, as a plan with no series of its own: only the ceiling
+/// trials, which the runner adds to a CPU-bound plan's rounds.
 pub(super) fn plan(ctx: &PlanContext) -> Plan {
-    let all = ctx.logical_cpus;
-    let trials = [1, all]
-        .into_iter()
-        .map(|threads| Trial::timed("spinning", threads, threads, move || move || spin(threads)))
-        .collect();
     Plan {
         id: "calibration",
         title: "Calibration: the parallel ceiling".into(),
@@ -35,64 +42,67 @@ pub(super) fn plan(ctx: &PlanContext) -> Plan {
         baseline: None,
         cpu_bound: true,
         notes: vec![],
-        trials,
+        budget: ctx.budget(Duration::from_millis(1500)),
+        trials: vec![],
     }
 }
 
-/// `threads` scoped threads, each doing the same work; returns the sum of their answers.
-fn spin(threads: usize) -> u64 {
-    thread::scope(|s| {
+/// `threads` scoped threads, each doing the same work. The value is the harmonic mean of
+/// the threads' own times, each timed from when that thread started working: so the ceiling
+/// (`threads · one / value`) is the sum of each thread's throughput relative to one thread
+/// alone. Timed inside each thread, not from spawn to join, because on a VM an idle vCPU can
+/// take a millisecond or two to wake, and the ceiling is the machine's steady throughput, not
+/// its wake-up.
+fn spin(threads: usize) -> Sample {
+    let durations: Vec<f64> = thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
-            .map(|t| s.spawn(move || cpu_task_with(t as u64, ITERATIONS)))
+            .map(|t| {
+                s.spawn(move || {
+                    let start = Instant::now();
+                    black_box(cpu_task_with(t as u64, ITERATIONS));
+                    start.elapsed().as_secs_f64()
+                })
+            })
             .collect();
         handles
             .into_iter()
             .map(|h| h.join().expect("spinning does not panic"))
-            .fold(0, u64::wrapping_add)
-    })
+            .collect()
+    });
+    Sample {
+        value: harmonic_mean(&durations),
+        extra: Default::default(),
+    }
 }
 
-/// The ceiling from the measured calibration: each of the `n` threads did the work one
-/// thread did alone, so `n` times one thread's median over all threads' median.
-pub(super) fn ceiling(measured: &Experiment) -> f64 {
-    let median_at = |threads: usize| {
-        measured
-            .series
-            .iter()
-            .find(|p| p.workers == threads)
-            .map(|p| p.median)
-            .expect("the calibration plan measures both thread counts")
-    };
-    let all = measured.series.iter().map(|p| p.workers).max().unwrap_or(1);
-    all as f64 * median_at(1) / median_at(all)
+/// `n / Σ 1/dᵢ`: the time one thread's work takes when the throughputs of all add up.
+fn harmonic_mean(durations: &[f64]) -> f64 {
+    durations.len() as f64 / durations.iter().map(|d| 1.0 / d).sum::<f64>()
+}
+
+/// The ceiling of one round: each of the `threads` threads did the work one thread did
+/// alone in `one` seconds, together at one thread's worth per `all` seconds (the harmonic
+/// mean of their times), so `threads · one / all`.
+pub(super) fn ceiling(one: f64, all: f64, threads: usize) -> f64 {
+    threads as f64 * one / all
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::results::Point;
 
     #[test]
-    fn ceiling_is_n_times_one_threads_median_over_all_threads_median() {
-        let mut measured = plan_shaped_experiment();
-        measured.series = vec![
-            Point::uniform("spinning", 1, 1, 0.10),
-            Point::uniform("spinning", 2, 2, 0.16),
-        ];
-        assert!((ceiling(&measured) - 1.25).abs() < 1e-12);
+    fn threads_throughputs_add_up() {
+        // Two threads at full speed; then one slowed to a third of its speed, which together
+        // do one and a third threads' worth: 2 / (1 + 1/3) = 1.5 per thread's worth.
+        assert!((harmonic_mean(&[1.0, 1.0]) - 1.0).abs() < 1e-12);
+        assert!((harmonic_mean(&[1.0, 3.0]) - 1.5).abs() < 1e-12);
+        assert!(spin(2).value.is_finite());
     }
 
-    fn plan_shaped_experiment() -> Experiment {
-        Experiment {
-            title: String::new(),
-            workload: String::new(),
-            unit: "s".into(),
-            x: "workers".into(),
-            x_label: "threads".into(),
-            baseline: None,
-            cpu_bound: true,
-            notes: vec![],
-            series: vec![],
-        }
+    #[test]
+    fn ceiling_is_n_times_one_threads_time_over_all_threads_time() {
+        assert!((ceiling(0.10, 0.16, 2) - 1.25).abs() < 1e-12);
+        assert!((ceiling(0.10, 0.10, 4) - 4.0).abs() < 1e-12);
     }
 }

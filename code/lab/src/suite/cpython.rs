@@ -1,15 +1,17 @@
 //! `cpython-gil-cpu` and `cpython-gil-convoy`: the GIL experiments run in real CPython
 //! (`python/gil_bench.py`), so that the model's numbers sit beside the real thing's.
 //!
-//! Each sample starts `python3` once; the script times itself, so interpreter start-up is not
-//! in the value. Without `python3` on the `PATH`, both experiments have no points and a note
-//! that says so.
+//! One interpreter runs the script for the whole suite run and answers each sample's command;
+//! the script times itself. Without `python3` on the `PATH`, both experiments have no points
+//! and a note that says so.
 
+use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
-use std::process::Command;
-use std::sync::OnceLock;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
 
-use super::{Mode, Plan, PlanContext, Sample, Trial};
+use super::{Plan, PlanContext, Sample, Trial, gil_convoy, gil_cpu};
 use crate::workloads::cpu_tasks_expected;
 
 /// Stable IDs in `results.json`.
@@ -21,16 +23,8 @@ pub(super) const SKIPPED_NOTE: &str = "skipped: python3 was not found on this ma
 
 const SCRIPT: &str = include_str!("../../python/gil_bench.py");
 
-/// Tasks and loop iterations per task for `cpython-gil-cpu`.
-fn shape(mode: Mode) -> (usize, u64) {
-    match mode {
-        Mode::Quick => (8, 150_000),
-        Mode::Full => (24, 1_000_000),
-    }
-}
-
 pub(super) fn cpu_plan(ctx: &PlanContext) -> Plan {
-    let (tasks, iterations) = shape(ctx.mode);
+    let (tasks, iterations) = gil_cpu::shape(ctx.mode);
     let version = python_version();
     let mut trials = Vec::new();
     if version.is_some() {
@@ -56,24 +50,22 @@ pub(super) fn cpu_plan(ctx: &PlanContext) -> Plan {
         notes: notes(
             version,
             &[
-                "threads: a ThreadPoolExecutor of W threads, one share of the tasks each",
+                "threads: W threading.Thread objects, one share of the tasks each, as the \
+                 model's gil-threads",
                 "processes: a ProcessPoolExecutor of W processes, started inside the timing",
             ],
         ),
+        budget: ctx.budget(Duration::from_secs(6)),
         trials,
     }
 }
 
 pub(super) fn convoy_plan(ctx: &PlanContext) -> Plan {
-    let intervals: &[u64] = match ctx.mode {
-        Mode::Quick => &[500, 5_000, 50_000],
-        Mode::Full => &[500, 1_000, 5_000, 20_000, 50_000],
-    };
     let version = python_version();
     let mut trials = Vec::new();
     if version.is_some() {
-        for &interval in intervals {
-            let sleeps = (300_000 / (interval + 1_000)).clamp(6, 12) as usize;
+        for &interval in gil_convoy::intervals_us(ctx.mode) {
+            let sleeps = gil_convoy::sleeps_per_run(interval);
             for (strategy, spinner) in [("idle", false), ("with-spinner", true)] {
                 trials.push(
                     Trial::self_timed(strategy, 1, sleeps, move || {
@@ -102,6 +94,7 @@ pub(super) fn convoy_plan(ctx: &PlanContext) -> Plan {
                p90_latency_s: that run's 90th percentile",
             ],
         ),
+        budget: ctx.budget(Duration::from_secs(4)),
         trials,
     }
 }
@@ -182,23 +175,68 @@ fn python() -> Option<&'static (String, PathBuf)> {
         .as_ref()
 }
 
-/// Runs the script with `args` and returns its stdout; panics with its stderr if it fails.
+/// One interpreter running `gil_bench.py serve`, started on first use and kept for the whole
+/// suite run: a fresh interpreter per sample would cost more to start than some samples take
+/// to run, and would put that start-up inside every round. It exits when the suite does (its
+/// stdin closes).
+struct Interpreter {
+    input: ChildStdin,
+    output: BufReader<ChildStdout>,
+    /// Kept so the process is not reaped early; it ends on its own when `input` closes.
+    _child: Child,
+}
+
+impl Interpreter {
+    fn start() -> Interpreter {
+        let (_, exe) = python().expect("python3 was found when the plan was made");
+        // -S: no site-packages, which the script does not need and which slows start-up.
+        let mut child = Command::new(exe)
+            .arg("-S")
+            .arg(script_path())
+            .arg("serve")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", exe.display()));
+        Interpreter {
+            input: child.stdin.take().expect("stdin is piped"),
+            output: BufReader::new(child.stdout.take().expect("stdout is piped")),
+            _child: child,
+        }
+    }
+
+    /// Sends one command and returns its answer; panics with the script's error, or when the
+    /// interpreter has stopped answering.
+    fn ask(&mut self, args: &[&str]) -> String {
+        let command = args.join(" ");
+        writeln!(self.input, "{command}")
+            .and_then(|()| self.input.flush())
+            .unwrap_or_else(|e| panic!("gil_bench.py no longer reads commands ({e})"));
+        let mut answer = String::new();
+        let read = self
+            .output
+            .read_line(&mut answer)
+            .unwrap_or_else(|e| panic!("cannot read gil_bench.py's answer to `{command}`: {e}"));
+        assert!(
+            read > 0,
+            "gil_bench.py exited without answering `{command}`"
+        );
+        assert!(
+            !answer.starts_with("error:"),
+            "gil_bench.py {command}: {}",
+            answer.trim()
+        );
+        answer
+    }
+}
+
+/// Runs one command in the suite's interpreter and returns its answer.
 fn run_script(args: &[&str]) -> String {
-    let (_, exe) = python().expect("python3 was found when the plan was made");
-    // -S: no site-packages, which the script does not need and which slows start-up.
-    let out = Command::new(exe)
-        .arg("-S")
-        .arg(script_path())
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", exe.display()));
-    assert!(
-        out.status.success(),
-        "python3 gil_bench.py {} failed: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    static INTERPRETER: OnceLock<Mutex<Interpreter>> = OnceLock::new();
+    let interpreter = INTERPRETER.get_or_init(|| Mutex::new(Interpreter::start()));
+    // A panic while asking leaves the lock poisoned; the suite stops on that panic anyway.
+    let mut interpreter = interpreter.lock().unwrap_or_else(|e| e.into_inner());
+    interpreter.ask(args)
 }
 
 /// The script, written once per process to a temporary file: a real file, not `python3 -c`,

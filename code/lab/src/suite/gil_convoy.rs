@@ -18,17 +18,20 @@ pub(super) const ID: &str = "gil-convoy";
 /// The I/O thread's blocking call.
 const SLEEP: Duration = Duration::from_millis(1);
 
-/// Switch intervals, in µs: CPython's default 5 ms, and ten times less and more.
-fn intervals_us(mode: Mode) -> &'static [u64] {
+/// Switch intervals, in µs: CPython's default 5 ms, and ten times less and more. Shared with
+/// the CPython twin (`cpython-gil-convoy`).
+pub(super) fn intervals_us(mode: Mode) -> &'static [u64] {
     match mode {
         Mode::Quick => &[500, 5_000, 50_000],
         Mode::Full => &[500, 1_000, 5_000, 20_000, 50_000],
     }
 }
 
-/// Sleeps per run: enough for a median and a p90, but a run at 50 ms stays near 0.3 s.
-fn sleeps_per_run(interval_us: u64) -> usize {
-    (300_000 / (interval_us + 1_000)).clamp(6, 40) as usize
+/// Sleeps per run: up to 20 at short intervals, but only 3 at 50 ms, so that a round stays
+/// near a third of a second and the budget buys many rounds (the rounds, not the sleeps of
+/// one run, carry the interval). Shared with the CPython twin.
+pub(super) fn sleeps_per_run(interval_us: u64) -> usize {
+    (300_000 / (interval_us + 1_000)).clamp(3, 20) as usize
 }
 
 pub(super) fn plan(ctx: &PlanContext) -> Plan {
@@ -65,8 +68,13 @@ pub(super) fn plan(ctx: &PlanContext) -> Plan {
                  run's 90th percentile",
                 SLEEP.as_millis()
             ),
-            "sleeps per run: 6 to 40, fewer at long intervals to bound the run time".into(),
+            format!(
+                "sleeps per run: {} to {}, fewer at long intervals to bound the run time",
+                sleeps_per_run(u64::MAX / 2),
+                sleeps_per_run(0)
+            ),
         ],
+        budget: ctx.budget(Duration::from_secs(4)),
         trials,
     }
 }

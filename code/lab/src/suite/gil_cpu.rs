@@ -9,6 +9,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::thread;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
@@ -24,12 +25,14 @@ pub(super) const ID: &str = "gil-cpu";
 /// its own GIL and prints the sum.
 pub const WORKER_FLAG: &str = "--gil-worker";
 
-/// Tasks per run and loop iterations per task. Quick mode shortens the seeds' 10⁶ iterations
-/// so the experiment fits the quick suite; 12 tasks divide evenly among 1, 2, 3 and 4 workers.
-fn shape(mode: Mode) -> (usize, u64) {
+/// Tasks per run and loop iterations per task, shared with the CPython twin
+/// (`cpython-gil-cpu`) so the two compare like for like. Both modes shorten the seeds' 10⁶
+/// iterations: a round runs every configuration, and a budget buys more precision as many
+/// short rounds than as a few long ones. 12 and 24 tasks divide evenly among 1–4 workers.
+pub(super) fn shape(mode: Mode) -> (usize, u64) {
     match mode {
-        Mode::Quick => (12, 150_000),
-        Mode::Full => (24, 1_000_000),
+        Mode::Quick => (12, 50_000),
+        Mode::Full => (24, 250_000),
     }
 }
 
@@ -96,6 +99,7 @@ pub(super) fn plan(ctx: &PlanContext) -> Plan {
         baseline: Some("serial"),
         cpu_bound: true,
         notes,
+        budget: ctx.budget(Duration::from_secs(8)),
         trials,
     }
 }

@@ -2,6 +2,7 @@
 //! tasks.
 
 use std::thread;
+use std::time::Duration;
 
 use super::{Mode, Plan, PlanContext, Trial};
 use crate::workloads::{IO_WAIT, async_wait, blocking_wait};
@@ -20,7 +21,7 @@ fn concurrent_counts(mode: Mode) -> &'static [usize] {
 /// N for serial, which takes N × 100 ms per run: kept small on purpose.
 fn serial_counts(mode: Mode) -> &'static [usize] {
     match mode {
-        Mode::Quick => &[1, 2, 5],
+        Mode::Quick => &[1, 2],
         Mode::Full => &[1, 2, 5, 10],
     }
 }
@@ -66,6 +67,8 @@ pub(super) fn plan(ctx: &PlanContext) -> Plan {
             "threads: one std thread per wait, spawned and joined inside the timing".into(),
             "tokio: one task per wait on a multi-thread runtime built before timing".into(),
         ],
+        // Waits barely vary: the fewest rounds that give an interval are usually enough.
+        budget: ctx.budget(Duration::from_secs(8)),
         trials,
     }
 }

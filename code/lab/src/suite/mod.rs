@@ -1,13 +1,16 @@
 //! The measurement suite: every experiment the book bakes in, and the runner that measures
-//! them honestly (a warm-up, at least five samples, the median with min–max, and every
-//! strategy's answer checked against the others before its time counts).
+//! them honestly (interleaved rounds, paired ratios with 95% intervals, rounds added until
+//! the intervals are tight or the budget is spent, and every strategy's answer checked
+//! against the others before its time counts).
 //!
 //! An experiment is a module with a stable `ID` and a `plan` function that lists the
-//! configurations to measure as [`Trial`]s. The runner knows nothing about workloads.
+//! configurations to measure as [`Trial`]s, plus a line in [`EXPERIMENTS`] naming the source
+//! files its results depend on. The runner knows nothing about workloads.
 
 mod calibration;
 mod cpu_bound;
 mod cpython;
+mod disturb;
 mod gil_convoy;
 pub mod gil_cpu;
 mod gil_io;
@@ -17,24 +20,28 @@ mod plan;
 mod runner;
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 
 pub use plan::{Plan, Probe, Sample, Trial};
-pub use runner::measure_plan;
 
 use crate::machine;
-use crate::results::{Results, SCHEMA};
+use crate::results::{Results, Source, fingerprints};
+use runner::{Job, Progress};
 
 /// How long and how carefully to measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    /// The default for building the book: small N, the minimum honest sample count.
+    /// The default for building the book: small N, a budget of about a minute in all.
     Quick,
-    /// For publishing: larger N and more samples.
+    /// For publishing: larger N, and eight times the budget.
     Full,
 }
+
+/// How much longer the full suite may measure each experiment than the quick one.
+const FULL_BUDGET_FACTOR: u32 = 8;
 
 impl Mode {
     /// The name recorded in `results.json`.
@@ -45,19 +52,11 @@ impl Mode {
         }
     }
 
-    /// Untimed runs before the samples.
-    pub fn warmups(self) -> usize {
+    /// Untimed rounds before the measured ones.
+    pub fn warmup_rounds(self) -> usize {
         match self {
             Mode::Quick => 1,
             Mode::Full => 2,
-        }
-    }
-
-    /// Timed runs per configuration: never fewer than five.
-    pub fn samples(self) -> usize {
-        match self {
-            Mode::Quick => 5,
-            Mode::Full => 11,
         }
     }
 }
@@ -84,85 +83,319 @@ impl PlanContext {
         counts.dedup();
         counts
     }
+
+    /// An experiment's time budget: `quick` in quick mode, eight times that in full mode.
+    /// The quick budgets add up to under a minute on a 2-vCPU machine.
+    pub fn budget(&self, quick: Duration) -> Duration {
+        match self.mode {
+            Mode::Quick => quick,
+            Mode::Full => quick * FULL_BUDGET_FACTOR,
+        }
+    }
 }
 
 type PlanFn = fn(&PlanContext) -> Plan;
 
-/// Every experiment, by stable ID, in the order the suite runs them.
-const EXPERIMENTS: &[(&str, PlanFn)] = &[
-    (cpu_bound::ID, cpu_bound::plan),
-    (io_bound::ID, io_bound::plan),
-    (gil_cpu::ID, gil_cpu::plan),
-    (gil_io::ID, gil_io::plan),
-    (gil_convoy::ID, gil_convoy::plan),
-    (gil_switch::ID, gil_switch::plan),
-    (cpython::CPU_ID, cpython::cpu_plan),
-    (cpython::CONVOY_ID, cpython::convoy_plan),
+/// [`Source`]s from paths relative to `code/lab`, with their text as compiled.
+macro_rules! sources {
+    ($($path:literal),* $(,)?) => {
+        &[$(Source {
+            path: concat!("code/lab/", $path),
+            text: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/", $path)),
+        }),*]
+    };
+}
+
+/// How every experiment is measured: a change here changes every result.
+const METHOD: &[Source] = sources![
+    "src/suite/runner.rs",
+    "src/suite/plan.rs",
+    "src/suite/calibration.rs",
+    "src/stats.rs",
 ];
+
+/// The GIL model, which every `gil-*` experiment runs.
+const GIL_MODEL: &[Source] = sources![
+    "src/gil/mod.rs",
+    "src/gil/lock.rs",
+    "src/gil/sync.rs",
+    "src/gil/thread.rs",
+    "src/gil/bytecode.rs",
+];
+
+/// One experiment of the suite.
+struct Entry {
+    /// Stable ID, the key in `results.json`.
+    id: &'static str,
+    /// Its configurations.
+    plan: PlanFn,
+    /// The code its results depend on, besides [`METHOD`].
+    sources: &'static [&'static [Source]],
+}
+
+/// Every experiment, by stable ID, in the order the suite runs them.
+const EXPERIMENTS: &[Entry] = &[
+    Entry {
+        id: cpu_bound::ID,
+        plan: cpu_bound::plan,
+        sources: &[sources!["src/suite/cpu_bound.rs", "src/workloads.rs"]],
+    },
+    Entry {
+        id: io_bound::ID,
+        plan: io_bound::plan,
+        sources: &[sources!["src/suite/io_bound.rs", "src/workloads.rs"]],
+    },
+    Entry {
+        id: gil_cpu::ID,
+        plan: gil_cpu::plan,
+        sources: &[
+            sources!["src/suite/gil_cpu.rs", "src/workloads.rs"],
+            GIL_MODEL,
+        ],
+    },
+    Entry {
+        id: gil_io::ID,
+        plan: gil_io::plan,
+        sources: &[
+            sources!["src/suite/gil_io.rs", "src/workloads.rs"],
+            GIL_MODEL,
+        ],
+    },
+    Entry {
+        id: gil_convoy::ID,
+        plan: gil_convoy::plan,
+        sources: &[sources!["src/suite/gil_convoy.rs"], GIL_MODEL],
+    },
+    Entry {
+        id: gil_switch::ID,
+        plan: gil_switch::plan,
+        sources: &[sources!["src/suite/gil_switch.rs"], GIL_MODEL],
+    },
+    Entry {
+        id: cpython::CPU_ID,
+        plan: cpython::cpu_plan,
+        // gil_cpu.rs holds the shape both share.
+        sources: &[sources![
+            "src/suite/cpython.rs",
+            "python/gil_bench.py",
+            "src/suite/gil_cpu.rs",
+            "src/workloads.rs",
+        ]],
+    },
+    Entry {
+        id: cpython::CONVOY_ID,
+        plan: cpython::convoy_plan,
+        // gil_convoy.rs holds the shape both share.
+        sources: &[sources![
+            "src/suite/cpython.rs",
+            "python/gil_bench.py",
+            "src/suite/gil_convoy.rs",
+        ]],
+    },
+];
+
+impl Entry {
+    /// Fingerprints of everything the experiment's results depend on.
+    fn fingerprint(&self) -> BTreeMap<String, String> {
+        let all: Vec<Source> = self
+            .sources
+            .iter()
+            .flat_map(|s| s.iter())
+            .chain(METHOD)
+            .copied()
+            .collect();
+        fingerprints(&all)
+    }
+
+    /// Why `existing` cannot stand for this experiment, if it cannot.
+    fn stale_because(&self, existing: &Results) -> Option<String> {
+        let Some(measured) = existing.experiments.get(self.id) else {
+            return Some("not measured yet".into());
+        };
+        let now = self.fingerprint();
+        if measured.sources == now {
+            return None;
+        }
+        let changed: Vec<&str> = now
+            .keys()
+            .chain(measured.sources.keys())
+            .filter(|path| now.get(*path) != measured.sources.get(*path))
+            .map(String::as_str)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        Some(format!(
+            "{} changed since it was measured",
+            changed.join(", ")
+        ))
+    }
+}
 
 /// IDs of every experiment the suite knows.
 pub fn experiment_ids() -> Vec<&'static str> {
-    EXPERIMENTS.iter().map(|(id, _)| *id).collect()
+    EXPERIMENTS.iter().map(|e| e.id).collect()
 }
 
-/// Runs the calibration and the chosen experiments (all when `only` is empty), showing
-/// progress on stderr.
-pub fn run(mode: Mode, only: &[String]) -> Result<Results> {
-    for id in only {
-        if !EXPERIMENTS.iter().any(|(known, _)| known == id) {
+/// What one run of the suite measures, and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Quick or full.
+    pub mode: Mode,
+    /// Only these experiments (all when empty).
+    pub only: Vec<String>,
+    /// Only those whose results are missing from, or stale in, the existing results.
+    pub stale_only: bool,
+    /// Run a background thread that spins in random bursts (see `disturb.rs`).
+    pub disturb: bool,
+    /// Seeds every shuffle; each experiment's own seed is derived from it and its ID.
+    pub seed: u64,
+}
+
+/// The experiments `options` selects, each with why it is measured.
+fn select(options: &Options, existing: &Results) -> Result<Vec<(&'static Entry, String)>> {
+    for id in &options.only {
+        if !EXPERIMENTS.iter().any(|e| e.id == id) {
             bail!(
                 "unknown experiment `{id}`; known: {}",
                 experiment_ids().join(", ")
             );
         }
     }
+    Ok(EXPERIMENTS
+        .iter()
+        .filter(|e| options.only.is_empty() || options.only.iter().any(|o| o == e.id))
+        .filter_map(|e| match (options.stale_only, e.stale_because(existing)) {
+            (true, None) => None,
+            (_, Some(why)) => Some((e, why)),
+            (false, None) => Some((e, "asked for".into())),
+        })
+        .collect())
+}
+
+/// Measures what `options` selects, showing progress on stderr, and returns only the new
+/// experiments (merge them into `existing` to keep the rest).
+pub fn run(options: &Options, existing: &Results) -> Result<Results> {
+    let chosen = select(options, existing)?;
+    if chosen.is_empty() {
+        eprintln!("every experiment's results are up to date");
+        return Ok(Results::empty());
+    }
     let ctx = PlanContext {
-        mode,
+        mode: options.mode,
         logical_cpus: machine::logical_cpus(),
     };
-    let plans: Vec<Plan> = EXPERIMENTS
-        .iter()
-        .filter(|(id, _)| only.is_empty() || only.iter().any(|o| o == id))
-        .map(|(_, plan)| plan(&ctx))
-        .collect();
-
-    let calibration = calibration::plan(&ctx);
-    let runs_per_trial = mode.warmups() + mode.samples();
-    let total: usize = std::iter::once(&calibration)
-        .chain(&plans)
-        .map(|p| p.trials.len() * runs_per_trial)
-        .sum();
-    let bar = progress_bar(total as u64);
-
-    let ceiling = calibration::ceiling(&measure_plan(calibration, mode, &bar)?);
-
-    let mut experiments = BTreeMap::new();
-    for plan in plans {
-        let id = plan.id;
-        experiments.insert(id.to_string(), measure_plan(plan, mode, &bar)?);
+    for (entry, why) in &chosen {
+        eprintln!("measuring {}: {why}", entry.id);
     }
-    bar.finish_with_message("done");
+    let plans: Vec<(&Entry, Plan)> = chosen.iter().map(|(e, _)| (*e, (e.plan)(&ctx))).collect();
+    let calibration = calibration::plan(&ctx);
+    let total_ms: u64 = std::iter::once(&calibration)
+        .chain(plans.iter().map(|(_, p)| p))
+        .map(|p| p.budget.as_millis() as u64)
+        .sum();
+    let bar = progress_bar(total_ms);
+    let started = Instant::now();
+    let _disturbance = options
+        .disturb
+        .then(|| disturb::Disturbance::start(options.seed));
 
-    Ok(Results {
-        schema: SCHEMA,
-        machine: machine::describe(mode.name(), ceiling),
-        experiments,
+    let job = |plan: Plan, id: &str, machine, sources| {
+        let ceiling_trials = plan.cpu_bound.then(|| calibration::trials(&ctx));
+        Job {
+            plan,
+            ceiling_trials,
+            seed: seed_for(options.seed, id),
+            warmup_rounds: options.mode.warmup_rounds(),
+            machine,
+            sources,
+        }
+    };
+    // The calibration's own record needs no ceiling: NaN until it has measured one.
+    let unknown_ceiling = crate::stats::Estimate::exact(f64::NAN);
+    let template = machine::describe(options.mode.name(), options.disturb, unknown_ceiling);
+    let mut offset_ms = 0;
+    let mut next_progress = |budget: Duration| {
+        let progress = Progress {
+            bar: &bar,
+            offset_ms,
+        };
+        offset_ms += budget.as_millis() as u64;
+        progress
+    };
+
+    let budget = calibration.budget;
+    let calibrated = runner::measure(
+        job(
+            calibration,
+            "calibration",
+            template.clone(),
+            BTreeMap::new(),
+        ),
+        &next_progress(budget),
+    )?;
+    let ceiling = calibrated
+        .ceiling
+        .expect("the calibration plan measures a ceiling")
+        .estimate;
+    let machine = crate::results::Machine {
+        parallel_ceiling: ceiling,
+        ..template
+    };
+
+    let mut results = Results::empty();
+    for (entry, plan) in plans {
+        let budget = plan.budget;
+        let measured = runner::measure(
+            job(plan, entry.id, machine.clone(), entry.fingerprint()),
+            &next_progress(budget),
+        )?;
+        results.experiments.insert(entry.id.to_string(), measured);
+    }
+    bar.finish_and_clear();
+    summarise(&results, started.elapsed());
+    Ok(results)
+}
+
+/// Each experiment's own seed: the run's seed mixed with its ID, so that measuring a subset
+/// shuffles each experiment as the whole suite would.
+fn seed_for(seed: u64, id: &str) -> u64 {
+    id.bytes().fold(seed, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
     })
 }
 
-fn progress_bar(total: u64) -> ProgressBar {
-    let bar = ProgressBar::new(total);
+fn progress_bar(total_ms: u64) -> ProgressBar {
+    let bar = ProgressBar::new(total_ms);
     bar.set_style(
-        ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} runs  {msg}")
+        ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {msg}")
             .expect("static template is valid")
             .progress_chars("=> "),
     );
     bar
 }
 
+/// One line per experiment on stderr: rounds, precision reached, time taken.
+fn summarise(results: &Results, wall: Duration) {
+    for (id, e) in &results.experiments {
+        let s = &e.sampling;
+        let reached = s
+            .reached
+            .map_or("undefined".into(), |r| format!("±{:.1}%", r * 100.0));
+        let ceiling = e.ceiling.as_ref().map_or(String::new(), |c| {
+            format!(", ceiling {:.2}", c.estimate.median)
+        });
+        eprintln!(
+            "{id}: {} rounds, widest interval {reached}, {:.1} s of {:.0} s{ceiling}",
+            s.rounds, s.elapsed_s, s.budget_s
+        );
+    }
+    eprintln!("suite wall time: {:.1} s", wall.as_secs_f64());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::results::fixture;
 
     #[test]
     fn worker_counts_reach_twice_the_cpus() {
@@ -179,12 +412,92 @@ mod tests {
     }
 
     #[test]
+    fn quick_budgets_fit_in_a_minute() {
+        let ctx = PlanContext {
+            mode: Mode::Quick,
+            logical_cpus: 2,
+        };
+        let total: Duration = EXPERIMENTS
+            .iter()
+            .map(|e| (e.plan)(&ctx).budget)
+            .chain([calibration::plan(&ctx).budget])
+            .sum();
+        assert!(total <= Duration::from_secs(55), "{total:?}");
+    }
+
+    fn options(only: &[&str], stale_only: bool) -> Options {
+        Options {
+            mode: Mode::Quick,
+            only: only.iter().map(|s| s.to_string()).collect(),
+            stale_only,
+            disturb: false,
+            seed: 1,
+        }
+    }
+
+    fn ids(chosen: &[(&Entry, String)]) -> Vec<&'static str> {
+        chosen.iter().map(|(e, _)| e.id).collect()
+    }
+
+    #[test]
     fn unknown_experiment_is_an_error_naming_the_known_ones() {
-        let err = run(Mode::Quick, &["cpu-bund".into()]).unwrap_err();
+        let Err(err) = select(&options(&["cpu-bund"], false), &Results::empty()) else {
+            panic!("a misspelt ID must be refused");
+        };
         let text = err.to_string();
         assert!(
             text.contains("cpu-bund") && text.contains("cpu-bound"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn stale_only_measures_what_is_missing_or_changed() {
+        let measured = |entry: &Entry| {
+            let mut e = fixture::experiment(vec![]);
+            e.sources = entry.fingerprint();
+            e
+        };
+        let mut existing = Results::empty();
+        for entry in EXPERIMENTS {
+            existing
+                .experiments
+                .insert(entry.id.to_string(), measured(entry));
+        }
+        // Everything fresh: nothing to measure, unless asked by name.
+        assert!(select(&options(&[], true), &existing).unwrap().is_empty());
+        let asked = select(&options(&["io-bound"], false), &existing).unwrap();
+        assert_eq!(ids(&asked), ["io-bound"]);
+
+        // gil-cpu's code changed, and io-bound was never measured.
+        let gil_cpu = existing.experiments.get_mut("gil-cpu").unwrap();
+        gil_cpu
+            .sources
+            .insert("code/lab/src/gil/lock.rs".into(), "0".into());
+        existing.experiments.remove("io-bound");
+        let chosen = select(&options(&[], true), &existing).unwrap();
+        assert_eq!(ids(&chosen), ["io-bound", "gil-cpu"]);
+        assert_eq!(chosen[0].1, "not measured yet");
+        assert_eq!(
+            chosen[1].1,
+            "code/lab/src/gil/lock.rs changed since it was measured"
+        );
+    }
+
+    #[test]
+    fn every_source_is_where_the_book_looks_for_it() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        for entry in EXPERIMENTS {
+            for path in entry.fingerprint().keys() {
+                assert!(root.join(path).is_file(), "{}: {path}", entry.id);
+            }
+        }
+    }
+
+    #[test]
+    fn seeds_differ_by_experiment_and_repeat_by_run() {
+        assert_eq!(seed_for(7, "cpu-bound"), seed_for(7, "cpu-bound"));
+        assert_ne!(seed_for(7, "cpu-bound"), seed_for(7, "io-bound"));
+        assert_ne!(seed_for(7, "cpu-bound"), seed_for(8, "cpu-bound"));
     }
 }

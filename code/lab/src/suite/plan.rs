@@ -1,6 +1,7 @@
 //! What an experiment hands the runner: its description and the configurations to measure.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 /// One measured run of a self-timing trial.
 #[derive(Debug, Clone, Default)]
@@ -30,8 +31,8 @@ pub struct Trial {
     pub tasks: usize,
     /// Other settings of this configuration (e.g. `switch_us`); see [`Trial::with_param`].
     pub params: BTreeMap<String, u64>,
-    /// Builds the probe right before it is measured (thread pools, runtimes), so that no
-    /// idle pool of another trial sits in the background.
+    /// Builds the probe before the rounds start (thread pools, runtimes stay built across
+    /// rounds; between its turns a pool's threads sleep and use no CPU).
     pub setup: Box<dyn FnOnce() -> Probe>,
 }
 
@@ -96,6 +97,9 @@ pub struct Plan {
     pub cpu_bound: bool,
     /// What a reader must know about how it was measured.
     pub notes: Vec<String>,
-    /// The configurations, in the order to measure them.
+    /// How long the runner may keep adding rounds to tighten the intervals (see
+    /// [`PlanContext::budget`](super::PlanContext::budget)).
+    pub budget: Duration,
+    /// The configurations. Each round runs every one of them once, in a shuffled order.
     pub trials: Vec<Trial>,
 }

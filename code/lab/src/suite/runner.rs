@@ -1,56 +1,137 @@
-//! Measures a [`Plan`]: warm-up, samples, answer checks, summaries.
+//! Measures a [`Plan`] in interleaved rounds.
+//!
+//! After a warm-up, a *round* runs every trial of the experiment once, in an order shuffled
+//! anew each round from a recorded seed. A slow spell of the host (these are shared VMs)
+//! then lands on every strategy alike instead of on one, and a speedup is read as the
+//! median of per-round ratios against the baseline of the same round. CPU-bound experiments
+//! run the calibration in the same rounds: the one-thread spin once per round, and the
+//! all-CPU spin right before each parallel trial, so that each trial is read against the
+//! ceiling it ran under.
+//!
+//! Rounds are added until every interval is within ±[`TARGET`] of its median, or the plan's
+//! time budget would be overrun by one more round. Before anything is timed, every strategy's
+//! answer is checked against the others: a fast wrong answer is not a speedup.
 
 use std::collections::BTreeMap;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 use indicatif::ProgressBar;
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
 
-use super::Mode;
-use super::plan::{Plan, Probe, Sample};
-use crate::results::{Experiment, Point};
-use crate::stats::Summary;
+use super::calibration;
+use super::plan::{Plan, Probe, Sample, Trial};
+use crate::machine::CpuTimes;
+use crate::results::{Experiment, Machine, PerRound, Point, Sampling};
+use crate::stats::{Estimate, MIN_FOR_INTERVAL, Summary};
 
-/// Measures every trial of `plan` and returns the experiment as `results.json` stores it.
+/// The precision aimed at: every interval within ±5% of its median.
+pub(super) const TARGET: f64 = 0.05;
+
+/// A hard stop, whatever the budget: enough rounds for an interval of about ±4% of the
+/// spread, and a bound on the size of `results.json`.
+const MAX_ROUNDS: usize = 250;
+
+/// One experiment, ready to measure.
+pub(super) struct Job {
+    /// What to measure.
+    pub(super) plan: Plan,
+    /// The calibration's trials (one thread, all CPUs) to run in the same rounds, for a
+    /// CPU-bound experiment.
+    pub(super) ceiling_trials: Option<[Trial; 2]>,
+    /// Seeds the shuffles.
+    pub(super) seed: u64,
+    /// Untimed rounds first.
+    pub(super) warmup_rounds: usize,
+    /// The machine and run, to be stamped with this experiment's date and steal time.
+    pub(super) machine: Machine,
+    /// Fingerprints of the code it measures.
+    pub(super) sources: BTreeMap<String, String>,
+}
+
+/// Where a job's progress goes: the suite's bar, whose length is the sum of the budgets in
+/// milliseconds, and where this job's budget starts on it.
+pub(super) struct Progress<'a> {
+    pub(super) bar: &'a ProgressBar,
+    pub(super) offset_ms: u64,
+}
+
+/// A trial and everything measured of it so far.
+struct Slot {
+    strategy: &'static str,
+    workers: usize,
+    tasks: usize,
+    params: BTreeMap<String, u64>,
+    probe: Probe,
+    values: Vec<f64>,
+    extra: BTreeMap<String, Vec<f64>>,
+    /// For a parallel trial of a CPU-bound experiment: the all-CPU spin's time right before
+    /// it, in each round.
+    paired_spins: Option<Vec<f64>>,
+}
+
+/// The calibration's two trials, run inside a CPU-bound experiment's rounds.
+struct Calibration {
+    /// Threads of the all-CPU spin: the logical CPUs.
+    threads: usize,
+    one: Probe,
+    all: Probe,
+    /// The one-thread spin's time in each round.
+    one_values: Vec<f64>,
+    /// The all-CPU spin's time in each round, where it runs on its own: when no trial is
+    /// paired with it (the machine-wide calibration has no trials).
+    all_values: Vec<f64>,
+}
+
+/// What a round runs, one unit at a time, in a shuffled order.
+#[derive(Debug, Clone, Copy)]
+enum Unit {
+    /// A trial, right after the all-CPU spin if it is paired with one.
+    Trial(usize),
+    /// The calibration's one-thread spin.
+    OneThread,
+    /// The calibration's all-CPU spin, on its own.
+    AllThreads,
+}
+
+/// Measures `job` and returns the experiment as `results.json` stores it.
 ///
-/// Fails if two trials with the same number of tasks compute different answers: a fast wrong
-/// answer is not a speedup.
-pub fn measure_plan(plan: Plan, mode: Mode, bar: &ProgressBar) -> Result<Experiment> {
-    let mut answers: BTreeMap<usize, (&'static str, u64)> = BTreeMap::new();
-    let mut series = Vec::with_capacity(plan.trials.len());
-    for trial in plan.trials {
-        bar.set_message(format!(
-            "{}: {} ×{}",
-            plan.id, trial.strategy, trial.workers
-        ));
-        let mut probe = (trial.setup)();
-        let mut samples = Vec::with_capacity(mode.samples());
-        for run in 0..mode.warmups() + mode.samples() {
-            let (sample, answer) = run_once(&mut probe);
-            if let Some(answer) = answer {
-                let (first, expected) = *answers
-                    .entry(trial.tasks)
-                    .or_insert((trial.strategy, answer));
-                if answer != expected {
-                    bail!(
-                        "experiment {}: {} ×{} computed {answer} for {} tasks, but {first} computed {expected}",
-                        plan.id,
-                        trial.strategy,
-                        trial.workers,
-                        trial.tasks
-                    );
-                }
-            }
-            if run >= mode.warmups() {
-                samples.push(sample);
-            }
-            bar.inc(1);
-        }
-        let mut point = summarise(trial.strategy, trial.workers, trial.tasks, &samples);
-        point.params = trial.params;
-        series.push(point);
-    }
-    Ok(Experiment {
+/// Fails if two trials with the same number of tasks compute different answers, or if a
+/// self-timed trial reports different extra metrics in different rounds.
+pub(super) fn measure(job: Job, progress: &Progress<'_>) -> Result<Experiment> {
+    let Job {
+        plan,
+        ceiling_trials,
+        seed,
+        warmup_rounds,
+        machine,
+        sources,
+    } = job;
+    let mut calibration = ceiling_trials.map(|[one, all]| Calibration {
+        threads: all.workers,
+        one: (one.setup)(),
+        all: (all.setup)(),
+        one_values: Vec::new(),
+        all_values: Vec::new(),
+    });
+    let mut slots: Vec<Slot> = plan
+        .trials
+        .into_iter()
+        .map(|trial| Slot {
+            strategy: trial.strategy,
+            workers: trial.workers,
+            tasks: trial.tasks,
+            params: trial.params,
+            probe: (trial.setup)(),
+            values: Vec::new(),
+            extra: BTreeMap::new(),
+            // One worker can attain one thread's worth whatever the ceiling: no pairing.
+            paired_spins: (calibration.is_some() && trial.workers > 1).then(Vec::new),
+        })
+        .collect();
+    let shell = Experiment {
         title: plan.title,
         workload: plan.workload,
         unit: plan.unit.to_string(),
@@ -59,8 +140,153 @@ pub fn measure_plan(plan: Plan, mode: Mode, bar: &ProgressBar) -> Result<Experim
         baseline: plan.baseline.map(str::to_string),
         cpu_bound: plan.cpu_bound,
         notes: plan.notes,
-        series,
-    })
+        machine: Machine {
+            date: crate::machine::now(),
+            ..machine
+        },
+        sampling: Sampling {
+            seed,
+            warmup_rounds,
+            rounds: 0,
+            target: TARGET,
+            reached: None,
+            budget_s: plan.budget.as_secs_f64(),
+            elapsed_s: 0.0,
+        },
+        sources,
+        ceiling: None,
+        series: Vec::new(),
+    };
+
+    let mut units: Vec<Unit> = (0..slots.len()).map(Unit::Trial).collect();
+    if calibration.is_some() {
+        units.push(Unit::OneThread);
+        if !slots.iter().any(|s| s.paired_spins.is_some()) {
+            units.push(Unit::AllThreads);
+        }
+    }
+    if slots.is_empty() && calibration.is_none() {
+        // Nothing could run here (no python3): the experiment is its notes alone.
+        return Ok(shell);
+    }
+    let cpu_before = CpuTimes::now();
+    let started = Instant::now();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut answers: Answers = BTreeMap::new();
+
+    for _ in 0..warmup_rounds {
+        units.shuffle(&mut rng);
+        for &unit in &units {
+            let calibration = calibration.as_mut();
+            run_unit(unit, &mut slots, calibration, &mut answers, plan.id, false)?;
+        }
+    }
+    let measuring_since = Instant::now();
+    let mut rounds = 0;
+    loop {
+        units.shuffle(&mut rng);
+        for &unit in &units {
+            let calibration = calibration.as_mut();
+            run_unit(unit, &mut slots, calibration, &mut answers, plan.id, true)?;
+        }
+        rounds += 1;
+        let experiment = assemble(&shell, &slots, calibration.as_ref());
+        let reached = widest_interval(&experiment);
+        let per_round = measuring_since.elapsed() / rounds as u32;
+        let spent = started.elapsed();
+        report(progress, plan.id, rounds, reached, spent, plan.budget);
+        let enough = reached <= TARGET || spent + per_round > plan.budget || rounds >= MAX_ROUNDS;
+        if rounds >= MIN_FOR_INTERVAL && enough {
+            break;
+        }
+    }
+    let mut experiment = assemble(&shell, &slots, calibration.as_ref());
+    let reached = widest_interval(&experiment);
+    // JSON has no infinity: an interval around a zero median has no relative width.
+    experiment.sampling.reached = reached.is_finite().then_some(reached);
+    experiment.sampling.elapsed_s = started.elapsed().as_secs_f64();
+    experiment.machine.steal = cpu_before
+        .zip(CpuTimes::now())
+        .and_then(|(before, after)| after.steal_since(&before));
+    Ok(experiment)
+}
+
+/// The first answer computed for each number of tasks: by whom, with how many workers.
+type Answers = BTreeMap<usize, (&'static str, usize, u64)>;
+
+/// Runs one unit of a round, recording what it measured if `record`.
+fn run_unit(
+    unit: Unit,
+    slots: &mut [Slot],
+    calibration: Option<&mut Calibration>,
+    answers: &mut Answers,
+    id: &str,
+    record: bool,
+) -> Result<()> {
+    match unit {
+        Unit::Trial(i) => {
+            let slot = &mut slots[i];
+            if let (Some(spins), Some(calibration)) = (&mut slot.paired_spins, calibration) {
+                // The spin right before the trial, not at some other moment of the round,
+                // because a noisy host's slow spells are shorter than a round: the ceiling
+                // a trial is read against must be the one it ran under.
+                let (spin, _) = run_once(&mut calibration.all);
+                if record {
+                    spins.push(spin.value);
+                }
+            }
+            run_slot(slot, answers, id, record)
+        }
+        Unit::OneThread | Unit::AllThreads => {
+            let calibration = calibration.expect("calibration units exist only with one");
+            let (probe, values) = match unit {
+                Unit::OneThread => (&mut calibration.one, &mut calibration.one_values),
+                _ => (&mut calibration.all, &mut calibration.all_values),
+            };
+            let (spin, _) = run_once(probe);
+            if record {
+                values.push(spin.value);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Runs a slot's probe once, checks its answer, and records the sample if `record`.
+fn run_slot(slot: &mut Slot, answers: &mut Answers, id: &str, record: bool) -> Result<()> {
+    let (sample, answer) = run_once(&mut slot.probe);
+    if let Some(answer) = answer {
+        let (first, first_workers, expected) =
+            *answers
+                .entry(slot.tasks)
+                .or_insert((slot.strategy, slot.workers, answer));
+        if answer != expected {
+            bail!(
+                "experiment {id}: {} ×{} computed {answer} for {} tasks, but {first} ×{first_workers} computed {expected}",
+                slot.strategy,
+                slot.workers,
+                slot.tasks
+            );
+        }
+    }
+    if !record {
+        return Ok(());
+    }
+    let rounds_before = slot.values.len();
+    if rounds_before > 0 && !sample.extra.keys().eq(slot.extra.keys()) {
+        bail!(
+            "experiment {id}: {} ×{} reported metrics {:?} in one round and {:?} in another",
+            slot.strategy,
+            slot.workers,
+            slot.extra.keys().collect::<Vec<_>>(),
+            sample.extra.keys().collect::<Vec<_>>()
+        );
+    }
+    slot.values.push(sample.value);
+    for (key, value) in sample.extra {
+        slot.extra.entry(key).or_default().push(value);
+    }
+    Ok(())
 }
 
 /// Runs the probe once; a timed probe also returns its answer.
@@ -82,82 +308,348 @@ fn run_once(probe: &mut Probe) -> (Sample, Option<u64>) {
     }
 }
 
-fn summarise(strategy: &str, workers: usize, tasks: usize, samples: &[Sample]) -> Point {
-    let values: Vec<f64> = samples.iter().map(|s| s.value).collect();
-    let summary = Summary::of(&values);
-    let mut extra = BTreeMap::new();
-    for key in samples.iter().flat_map(|s| s.extra.keys()) {
-        if extra.contains_key(key) {
-            continue;
-        }
-        let metric: Vec<f64> = samples
-            .iter()
-            .filter_map(|s| s.extra.get(key))
-            .copied()
+/// The experiment as measured so far: points, the ceilings, and the ratios.
+fn assemble(shell: &Experiment, slots: &[Slot], calibration: Option<&Calibration>) -> Experiment {
+    let ceilings = |spins: &[f64]| -> Option<Vec<f64>> {
+        let c = calibration?;
+        Some(
+            c.one_values
+                .iter()
+                .zip(spins)
+                .map(|(one, all)| calibration::ceiling(*one, *all, c.threads))
+                .collect(),
+        )
+    };
+    let mut experiment = shell.clone();
+    experiment.series = slots
+        .iter()
+        .map(|s| Point {
+            strategy: s.strategy.to_string(),
+            workers: s.workers,
+            tasks: s.tasks,
+            params: s.params.clone(),
+            value: PerRound::of(s.values.clone()),
+            ceiling: s
+                .paired_spins
+                .as_deref()
+                .and_then(ceilings)
+                .map(PerRound::of),
+            speedup: None,
+            ceiling_share: None,
+            extra: s
+                .extra
+                .iter()
+                .map(|(k, v)| (k.clone(), PerRound::of(v.clone())))
+                .collect(),
+        })
+        .collect();
+    // The experiment's own ceiling, round by round: from the median of that round's all-CPU
+    // spins, paired or on their own.
+    experiment.ceiling = calibration.and_then(|c| {
+        let rounds = c.one_values.len();
+        let spins: Vec<f64> = (0..rounds)
+            .map(|r| {
+                let readings: Vec<f64> = slots
+                    .iter()
+                    .filter_map(|s| s.paired_spins.as_ref().map(|p| p[r]))
+                    .chain(c.all_values.get(r).copied())
+                    .collect();
+                Summary::of(&readings).median
+            })
             .collect();
-        extra.insert(key.clone(), Summary::of(&metric).median);
-    }
-    Point {
-        strategy: strategy.to_string(),
-        workers,
-        tasks,
-        params: BTreeMap::new(),
-        median: summary.median,
-        min: summary.min,
-        max: summary.max,
-        p90: Some(summary.p90),
-        samples: summary.samples,
-        extra,
-    }
+        ceilings(&spins).map(PerRound::of)
+    });
+    experiment.sampling.rounds = calibration.map_or_else(
+        || slots.first().map_or(0, |s| s.values.len()),
+        |c| c.one_values.len(),
+    );
+    experiment.derive_ratios();
+    experiment
+}
+
+/// The widest interval, as a share of its median, among what the experiment is read by:
+/// each point's speedup (its value where it has no baseline), its share of the ceiling,
+/// and the ceiling itself.
+pub(super) fn widest_interval(experiment: &Experiment) -> f64 {
+    let ceiling = experiment.ceiling.as_ref().map(|c| c.estimate);
+    experiment
+        .series
+        .iter()
+        .flat_map(|p| [Some(p.speedup.unwrap_or(p.value.estimate)), p.ceiling_share])
+        .chain([ceiling])
+        .flatten()
+        .map(|e: Estimate| e.relative_half_width())
+        .fold(0.0, f64::max)
+}
+
+fn report(
+    progress: &Progress<'_>,
+    id: &str,
+    rounds: usize,
+    reached: f64,
+    spent: Duration,
+    budget: Duration,
+) {
+    let within = if reached.is_finite() {
+        format!("±{:.1}%", reached * 100.0)
+    } else {
+        "not yet defined".into()
+    };
+    progress.bar.set_message(format!(
+        "{id}: round {rounds}, widest interval {within} (target ±{:.0}%)",
+        TARGET * 100.0
+    ));
+    let used = spent.min(budget).as_millis() as u64;
+    progress.bar.set_position(progress.offset_ms + used);
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::plan::Trial;
-    use super::*;
+    use std::cell::Cell;
+    use std::rc::Rc;
 
-    fn plan(trials: Vec<Trial>) -> Plan {
-        Plan {
-            id: "test",
-            title: "t".into(),
-            workload: "w".into(),
-            unit: "s",
-            x: "workers",
-            x_label: "workers",
-            baseline: Some("serial"),
-            cpu_bound: true,
-            notes: vec![],
-            trials,
+    use super::super::Mode;
+    use super::*;
+    use crate::results::fixture;
+
+    fn job(trials: Vec<Trial>, budget: Duration) -> Job {
+        Job {
+            plan: Plan {
+                id: "test",
+                title: "t".into(),
+                workload: "w".into(),
+                unit: "s",
+                x: "workers",
+                x_label: "workers",
+                baseline: Some("serial"),
+                cpu_bound: true,
+                notes: vec![],
+                budget,
+                trials,
+            },
+            ceiling_trials: None,
+            seed: 42,
+            warmup_rounds: Mode::Quick.warmup_rounds(),
+            machine: fixture::machine(2.0),
+            sources: BTreeMap::new(),
+        }
+    }
+
+    fn measured(j: Job) -> Result<Experiment> {
+        let bar = ProgressBar::hidden();
+        measure(
+            j,
+            &Progress {
+                bar: &bar,
+                offset_ms: 0,
+            },
+        )
+    }
+
+    /// A self-timed trial that reports `value(call)` on its `call`-th run (1-based).
+    fn counting(
+        strategy: &'static str,
+        workers: usize,
+        value: impl Fn(u64) -> f64 + 'static,
+    ) -> Trial {
+        let mut calls = 0u64;
+        Trial::self_timed(strategy, workers, 1, move || {
+            move || {
+                calls += 1;
+                Sample {
+                    value: value(calls),
+                    extra: BTreeMap::from([("calls".to_string(), calls as f64)]),
+                }
+            }
+        })
+    }
+
+    #[test]
+    fn the_warm_up_is_not_recorded_and_precise_values_stop_at_the_minimum() {
+        let e = measured(job(
+            vec![
+                counting("serial", 1, |call| if call == 1 { 99.0 } else { 2.0 }),
+                counting("threads", 2, |_| 1.0),
+            ],
+            Duration::from_secs(60),
+        ))
+        .unwrap();
+        // Exact values converge at once, so the runner stops at the fewest rounds that give
+        // an interval; the warm-up's 99 is nowhere.
+        assert_eq!(e.sampling.rounds, MIN_FOR_INTERVAL);
+        assert_eq!(e.series[0].value.rounds, vec![2.0; MIN_FOR_INTERVAL]);
+        assert_eq!(e.series[1].speedup, Some(Estimate::exact(2.0)));
+        assert_eq!(e.sampling.reached, Some(0.0));
+        // Each trial ran once per round: the extra metric counted 2..=7.
+        assert_eq!(
+            e.series[0].extra["calls"].rounds,
+            (2..=7).map(f64::from).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn noisy_values_add_rounds_until_the_budget_or_the_hard_stop() {
+        // Alternating 1 and 3: the median's interval never gets within ±5%.
+        let noisy = |call: u64| if call.is_multiple_of(2) { 1.0 } else { 3.0 };
+        let e = measured(job(
+            vec![
+                counting("serial", 1, |_| 2.0),
+                counting("threads", 2, noisy),
+            ],
+            Duration::ZERO,
+        ))
+        .unwrap();
+        // A zero budget still measures the minimum, then stops.
+        assert_eq!(e.sampling.rounds, MIN_FOR_INTERVAL);
+        assert!(e.sampling.reached.unwrap() > TARGET);
+
+        // A minute is far more than 250 rounds of these take: the hard stop ends it.
+        let e = measured(job(
+            vec![
+                counting("serial", 1, |_| 2.0),
+                counting("threads", 2, noisy),
+            ],
+            Duration::from_secs(60),
+        ))
+        .unwrap();
+        assert_eq!(e.sampling.rounds, MAX_ROUNDS);
+        assert!(e.sampling.reached.unwrap() > TARGET);
+    }
+
+    #[test]
+    fn rounds_are_interleaved_in_a_seeded_shuffle() {
+        let log: Rc<std::cell::RefCell<Vec<&str>>> = Rc::default();
+        let trial = |name: &'static str| {
+            let log = log.clone();
+            Trial::self_timed(name, 1, 1, move || {
+                move || {
+                    log.borrow_mut().push(name);
+                    Sample {
+                        value: 1.0,
+                        extra: BTreeMap::new(),
+                    }
+                }
+            })
+        };
+        let e = measured(job(
+            vec![trial("a"), trial("b"), trial("c")],
+            Duration::from_secs(60),
+        ))
+        .unwrap();
+        let runs = log.borrow().clone();
+        // Every round (the warm-up too) runs each trial exactly once …
+        for round in runs.chunks(3) {
+            let mut names = round.to_vec();
+            names.sort_unstable();
+            assert_eq!(names, ["a", "b", "c"]);
+        }
+        assert_eq!(runs.len(), 3 * (1 + e.sampling.rounds));
+        // … and not always in the same order.
+        assert!(runs.chunks(3).any(|r| r != &runs[..3]));
+    }
+
+    #[test]
+    fn the_ceiling_is_measured_in_the_same_rounds() {
+        let mut j = job(
+            vec![
+                counting("serial", 1, |_| 1.0),
+                counting("threads", 2, |_| 0.5),
+            ],
+            Duration::from_secs(60),
+        );
+        // One thread takes 1.0, two threads take 1.25 for twice the work: ceiling 1.6.
+        j.ceiling_trials = Some([
+            counting("spinning", 1, |_| 1.0),
+            counting("spinning", 2, |_| 1.25),
+        ]);
+        let e = measured(j).unwrap();
+        assert_eq!(e.ceiling.as_ref().unwrap().estimate, Estimate::exact(1.6));
+        assert_eq!(e.series.len(), 2, "calibration trials are not points");
+        // Speedup 2.0 against an attainable 1.6, from the spin paired with the trial.
+        assert_eq!(e.series[1].ceiling_share, Some(Estimate::exact(1.25)));
+        assert_eq!(
+            e.series[1].ceiling.as_ref().unwrap().estimate,
+            Estimate::exact(1.6)
+        );
+        assert!(e.series[0].ceiling.is_none(), "one worker needs no ceiling");
+    }
+
+    #[test]
+    fn each_parallel_trial_runs_right_after_an_all_cpu_spin() {
+        let log: Rc<std::cell::RefCell<Vec<String>>> = Rc::default();
+        let logged = |name: &'static str, workers: usize| {
+            let log = log.clone();
+            Trial::self_timed(name, workers, 1, move || {
+                move || {
+                    log.borrow_mut().push(format!("{name}×{workers}"));
+                    Sample {
+                        value: 1.0,
+                        extra: BTreeMap::new(),
+                    }
+                }
+            })
+        };
+        let mut j = job(
+            vec![
+                logged("serial", 1),
+                logged("threads", 2),
+                logged("rayon", 3),
+            ],
+            Duration::from_secs(60),
+        );
+        j.ceiling_trials = Some([logged("spinning", 1), logged("spinning", 2)]);
+        let e = measured(j).unwrap();
+        let runs = log.borrow().clone();
+        let count = |name: &str| runs.iter().filter(|r| *r == name).count();
+        let rounds = 1 + e.sampling.rounds;
+        // Per round: each trial once, the one-thread spin once, an all-CPU spin per
+        // parallel trial, and no other all-CPU spin.
+        assert_eq!(count("serial×1"), rounds);
+        assert_eq!(count("spinning×1"), rounds);
+        assert_eq!(count("spinning×2"), 2 * rounds);
+        for (i, run) in runs.iter().enumerate() {
+            if run == "threads×2" || run == "rayon×3" {
+                assert_eq!(runs[i - 1], "spinning×2", "{runs:?}");
+            }
+            if run == "spinning×2" {
+                assert!(runs[i + 1] == "threads×2" || runs[i + 1] == "rayon×3");
+            }
         }
     }
 
     #[test]
-    fn summarises_samples_after_the_warm_up() {
-        let mut calls = 0u64;
-        let p = plan(vec![Trial::self_timed("serial", 1, 1, move || {
-            move || {
-                calls += 1;
-                Sample {
-                    value: calls as f64,
-                    extra: BTreeMap::from([("handoffs".to_string(), 2.0 * calls as f64)]),
-                }
-            }
-        })]);
-        let e = measure_plan(p, Mode::Quick, &ProgressBar::hidden()).unwrap();
-        let point = &e.series[0];
-        // Run 1 is the warm-up; runs 2..=6 are the samples.
-        assert_eq!((point.min, point.median, point.max), (2.0, 4.0, 6.0));
-        assert_eq!(point.samples, 5);
-        assert_eq!(point.extra["handoffs"], 8.0);
+    fn disagreeing_answers_fail_the_run() {
+        let e = measured(job(
+            vec![
+                Trial::timed("serial", 1, 4, || || 10),
+                Trial::timed("threads", 2, 4, || || 11),
+            ],
+            Duration::from_secs(60),
+        ))
+        .unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("threads ×2 computed 11") || text.contains("serial ×1 computed 10"),
+            "{text}"
+        );
     }
 
     #[test]
-    fn disagreeing_answers_fail_the_run() {
-        let p = plan(vec![
-            Trial::timed("serial", 1, 4, || || 10),
-            Trial::timed("threads", 2, 4, || || 11),
-        ]);
-        let err = measure_plan(p, Mode::Quick, &ProgressBar::hidden()).unwrap_err();
-        assert!(err.to_string().contains("threads ×2 computed 11"), "{err}");
+    fn metrics_that_come_and_go_fail_the_run() {
+        let calls = Cell::new(0u64);
+        let calls = Rc::new(calls);
+        let flaky = Trial::self_timed("serial", 1, 1, move || {
+            move || {
+                calls.set(calls.get() + 1);
+                let extra = if calls.get() > 3 {
+                    BTreeMap::new()
+                } else {
+                    BTreeMap::from([("handoffs".to_string(), 1.0)])
+                };
+                Sample { value: 1.0, extra }
+            }
+        });
+        let err = measured(job(vec![flaky], Duration::from_secs(60))).unwrap_err();
+        assert!(err.to_string().contains("reported metrics"), "{err}");
     }
 }

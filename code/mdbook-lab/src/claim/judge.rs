@@ -1,0 +1,361 @@
+//! A claim against this build's results: each point it names is judged by its whole 95%
+//! interval, and the worst point decides.
+//!
+//! A comparison with another strategy becomes a ratio that must lie at most, at least, or
+//! within P% of 1. In the same experiment the ratio is taken round by round (both sides were
+//! measured in the same minutes); against another experiment, whose rounds are not paired
+//! with these, it is the ratio of the two intervals, wider but honest.
+
+use anyhow::{Result, anyhow, bail};
+use lab::results::{Experiment, Metric, Point, Results, attainable_speedup};
+use lab::stats::{Estimate, MIN_FOR_INTERVAL};
+
+use super::{Bound, Claim, Outcome, Scope, Value, Verdict, find};
+use crate::bench::extra_unit;
+use crate::format::{self, Kind};
+
+/// One point, judged.
+struct Judged {
+    outcome: Outcome,
+    /// How far inside (positive) or outside (negative) the allowed range the interval lies,
+    /// as a share of the bound: the point with the least is the one shown.
+    slack: f64,
+    measured: String,
+    why: Option<String>,
+}
+
+/// What was measured at one point, before it is judged.
+struct Measured<'e> {
+    quantity: Estimate,
+    /// The value the bound is set around.
+    limit: f64,
+    /// How the quantity and the limit read.
+    kind: Kind<'e>,
+    /// The figures, as the page shows them.
+    shown: String,
+    /// Rounds behind the interval.
+    rounds: usize,
+}
+
+impl Claim {
+    /// Checks the claim against this build's results. Errors when it names something that
+    /// does not exist; says "not checked" when an experiment it needs could not run here.
+    pub(crate) fn check(&self, results: &Results) -> Result<Verdict> {
+        let experiment = find(results, &self.experiment)?;
+        if let Some(skipped) = self.skipped(results) {
+            let why = results.experiments[skipped].notes.join("; ");
+            return Ok(Verdict {
+                outcome: Outcome::NotChecked,
+                measured: format!("{skipped} was not measured ({why})"),
+                why: None,
+            });
+        }
+        let mut judged = Vec::new();
+        for point in self.points(experiment)? {
+            judged.push(self.judge_point(results, experiment, point)?);
+        }
+        let rank = |j: &Judged| match j.outcome {
+            Outcome::Failed => 0,
+            Outcome::Unsettled => 1,
+            Outcome::Held | Outcome::NotChecked => 2,
+        };
+        let worst = judged
+            .into_iter()
+            .min_by(|a, b| rank(a).cmp(&rank(b)).then(a.slack.total_cmp(&b.slack)))
+            .expect("points() never returns an empty list");
+        Ok(Verdict {
+            outcome: worst.outcome,
+            measured: worst.measured,
+            why: worst.why,
+        })
+    }
+
+    /// The experiment this claim needs that has no points because it could not run here.
+    fn skipped<'r>(&'r self, results: &Results) -> Option<&'r String> {
+        let other = match &self.value {
+            Value::Other { experiment, .. } => experiment.as_ref(),
+            _ => None,
+        };
+        [Some(&self.experiment), other]
+            .into_iter()
+            .flatten()
+            .find(|id| {
+                results
+                    .experiments
+                    .get(*id)
+                    .is_some_and(|e| e.series.is_empty())
+            })
+    }
+
+    fn points<'e>(&self, experiment: &'e Experiment) -> Result<Vec<&'e Point>> {
+        if !experiment.strategies().contains(&self.strategy.as_str()) {
+            bail!(
+                "claim names strategy `{}`, but {} has: {}",
+                self.strategy,
+                self.experiment,
+                experiment.strategies().join(", ")
+            );
+        }
+        match &self.scope {
+            Scope::EveryPoint => Ok(experiment
+                .series
+                .iter()
+                .filter(|p| p.strategy == self.strategy)
+                .collect()),
+            Scope::At { axis, x } => {
+                if *axis != experiment.x {
+                    bail!(
+                        "claim is `at {axis} = {x}`, but {}'s x axis is `{}`",
+                        self.experiment,
+                        experiment.x
+                    );
+                }
+                let point = experiment.point(&self.strategy, *x).ok_or_else(|| {
+                    anyhow!(
+                        "claim is about {} at {axis} = {x}, which was not measured",
+                        self.strategy
+                    )
+                })?;
+                Ok(vec![point])
+            }
+        }
+    }
+
+    fn judge_point(
+        &self,
+        results: &Results,
+        experiment: &Experiment,
+        point: &Point,
+    ) -> Result<Judged> {
+        let measured = self.measure(results, experiment, point)?;
+        let (low, high) = self.bound.allowed(measured.limit);
+        let Some([lo, hi]) = measured.quantity.interval else {
+            let why = if measured.rounds < MIN_FOR_INTERVAL {
+                format!(
+                    "only {} rounds, too few for a 95% interval",
+                    measured.rounds
+                )
+            } else {
+                "no 95% interval could be formed (a value reaches zero)".to_string()
+            };
+            return Ok(unsettled(measured.shown, why));
+        };
+        let scale = measured.limit.abs().max(f64::MIN_POSITIVE);
+        let kind = measured.kind;
+        Ok(if lo >= low && hi <= high {
+            Judged {
+                outcome: Outcome::Held,
+                slack: (lo - low).min(high - hi) / scale,
+                measured: measured.shown,
+                why: None,
+            }
+        } else if hi < low || lo > high {
+            Judged {
+                outcome: Outcome::Failed,
+                slack: -(low - hi).max(lo - high) / scale,
+                measured: measured.shown,
+                why: None,
+            }
+        } else {
+            let bound = match self.bound {
+                Bound::AtMost | Bound::AtLeast => {
+                    format!("the bound {}", format::one(measured.limit, kind))
+                }
+                Bound::Within(_) => format!("the edges of {}", format::range(low, high, kind)),
+            };
+            let why = format!(
+                "the interval {} straddles {bound}",
+                format::range(lo, hi, kind)
+            );
+            unsettled(measured.shown, why)
+        })
+    }
+
+    /// The quantity the claim is about at `point`, and the value its bound is set around.
+    fn measure<'e>(
+        &self,
+        results: &'e Results,
+        experiment: &'e Experiment,
+        point: &Point,
+    ) -> Result<Measured<'e>> {
+        let at = format!("at {} = {}", experiment.x, experiment.x_of(point));
+        let rounds = experiment.rounds();
+        match &self.value {
+            Value::Number(limit) => {
+                let quantity = estimate_of(experiment, point, &self.metric)?;
+                let kind = kind_of(experiment, &self.metric);
+                Ok(Measured {
+                    quantity,
+                    limit: *limit,
+                    kind,
+                    shown: format!("{} {at}", format::estimate(&quantity, kind)),
+                    rounds,
+                })
+            }
+            Value::CeilingShare(share) => {
+                if self.metric != Metric::Speedup {
+                    bail!("`% of ceiling` compares speedups; this claim's metric is not `speedup`");
+                }
+                let speedup = estimate_of(experiment, point, &Metric::Speedup)?;
+                let quantity = experiment
+                    .estimate(point, &Metric::CeilingShare)
+                    .ok_or_else(|| {
+                        anyhow!(
+                            "`% of ceiling` needs a ceiling measured in {}'s own rounds, and \
+                             it has none (it is not CPU-bound)",
+                            self.experiment
+                        )
+                    })?;
+                let attainable = attainable_speedup(point.workers, experiment.ceiling_median());
+                Ok(Measured {
+                    quantity,
+                    limit: *share,
+                    kind: Kind::Percent,
+                    shown: format!(
+                        "{} {at}, {} of the attainable {}",
+                        format::estimate(&speedup, Kind::Ratio),
+                        format::estimate(&quantity, Kind::Percent),
+                        format::one(attainable, Kind::Ratio)
+                    ),
+                    rounds,
+                })
+            }
+            Value::Other {
+                strategy,
+                metric,
+                experiment: other_id,
+            } => {
+                let x = experiment.x_of(point);
+                let (other_experiment, name) = match other_id {
+                    Some(id) => (find(results, id)?, id.as_str()),
+                    None => (experiment, self.experiment.as_str()),
+                };
+                if other_experiment.x != experiment.x {
+                    bail!(
+                        "claim compares {} with {name}, whose x axis is `{}`, not `{}`",
+                        self.experiment,
+                        other_experiment.x,
+                        experiment.x
+                    );
+                }
+                let other = other_experiment.point(strategy, x).ok_or_else(|| {
+                    anyhow!(
+                        "claim compares with {strategy} of {name} at {} = {x}, which was not measured",
+                        experiment.x
+                    )
+                })?;
+                let mine = estimate_of(experiment, point, &self.metric)?;
+                let theirs = estimate_of(other_experiment, other, metric)?;
+                let quantity = match other_id {
+                    None => paired_ratio(experiment, point, &self.metric, other, metric)?,
+                    Some(_) => unpaired_ratio(&mine, &theirs),
+                };
+                let place = other_id
+                    .as_ref()
+                    .map_or(String::new(), |id| format!(" in {id}"));
+                Ok(Measured {
+                    quantity,
+                    limit: 1.0,
+                    kind: Kind::Ratio,
+                    shown: format!(
+                        "{} {at} against {strategy}{place} {}: ratio {}",
+                        format::estimate(&mine, kind_of(experiment, &self.metric)),
+                        format::estimate(&theirs, kind_of(other_experiment, metric)),
+                        format::estimate(&quantity, Kind::Ratio)
+                    ),
+                    rounds: rounds.min(other_experiment.rounds()),
+                })
+            }
+        }
+    }
+}
+
+impl Bound {
+    /// The range a claimed quantity may take, for a bound set around `limit`.
+    fn allowed(self, limit: f64) -> (f64, f64) {
+        match self {
+            Bound::AtMost => (f64::NEG_INFINITY, limit),
+            Bound::AtLeast => (limit, f64::INFINITY),
+            Bound::Within(share) => {
+                let (a, b) = (limit * (1.0 - share), limit * (1.0 + share));
+                (a.min(b), a.max(b))
+            }
+        }
+    }
+}
+
+fn unsettled(measured: String, why: String) -> Judged {
+    Judged {
+        outcome: Outcome::Unsettled,
+        slack: 0.0,
+        measured,
+        why: Some(why),
+    }
+}
+
+/// The stored estimate of `metric` at `point`, or an error that says why there is none.
+fn estimate_of(experiment: &Experiment, point: &Point, metric: &Metric) -> Result<Estimate> {
+    experiment
+        .estimate(point, metric)
+        .ok_or_else(|| match metric {
+            Metric::Extra(name) => anyhow!(
+                "unknown metric `{name}`; use speedup, median{}",
+                point
+                    .extra
+                    .keys()
+                    .map(|k| format!(", {k}"))
+                    .collect::<String>()
+            ),
+            _ => anyhow!(
+                "claim needs {}'s speedup at {} = {}, but the baseline was not measured there",
+                point.strategy,
+                experiment.x,
+                experiment.x_of(point)
+            ),
+        })
+}
+
+/// `metric` of `mine` over `metric` of `theirs`, round by round, in one experiment.
+fn paired_ratio(
+    experiment: &Experiment,
+    mine: &Point,
+    my_metric: &Metric,
+    theirs: &Point,
+    their_metric: &Metric,
+) -> Result<Estimate> {
+    // Both exist: estimate_of has already checked them.
+    let a = experiment.per_round(mine, my_metric);
+    let b = experiment.per_round(theirs, their_metric);
+    let (Some(a), Some(b)) = (a, b) else {
+        bail!("claim compares metrics that were not measured at this point");
+    };
+    let ratios: Vec<f64> = a.iter().zip(&b).map(|(a, b)| a / b).collect();
+    Ok(Estimate::of(&ratios))
+}
+
+/// The ratio of two estimates from unpaired rounds: medians over medians, and the interval
+/// from the far ends of both. Without both intervals, or when the divisor's reaches zero,
+/// it has none.
+fn unpaired_ratio(mine: &Estimate, theirs: &Estimate) -> Estimate {
+    let interval = match (mine.interval, theirs.interval) {
+        (Some([a_low, a_high]), Some([b_low, b_high])) if b_low > 0.0 && a_low >= 0.0 => {
+            Some([a_low / b_high, a_high / b_low])
+        }
+        _ => None,
+    };
+    Estimate {
+        median: mine.median / theirs.median,
+        interval,
+    }
+}
+
+/// How `metric` of `experiment` reads.
+fn kind_of<'e>(experiment: &'e Experiment, metric: &Metric) -> Kind<'e> {
+    let unit = experiment.unit.as_str();
+    match metric {
+        Metric::Speedup => Kind::Ratio,
+        Metric::CeilingShare => Kind::Percent,
+        Metric::Value => Kind::Unit(unit),
+        Metric::Extra(name) => Kind::Unit(extra_unit(name, unit)),
+    }
+}

@@ -1,0 +1,128 @@
+//! A claim's sentence into a [`Claim`]. Every error shows the form to write instead.
+
+use anyhow::{Result, anyhow, bail};
+use lab::results::Metric;
+
+use super::{Bound, Claim, Scope, Value};
+
+const FORM: &str = "write it as `EXPERIMENT: STRATEGY METRIC is at most|at least|within P% of \
+                    VALUE at every point|at X = N`";
+
+impl Claim {
+    /// Parses the text after `{{#claim`.
+    pub(crate) fn parse(text: &str) -> Result<Claim> {
+        let (experiment, statement) = text
+            .split_once(':')
+            .ok_or_else(|| anyhow!("claim `{text}` names no experiment; {FORM}"))?;
+        let statement = statement.trim();
+        let (subject, predicate) = statement
+            .split_once(" is ")
+            .ok_or_else(|| anyhow!("claim `{statement}` has no `is`; {FORM}"))?;
+        let mut words = subject.split_whitespace();
+        let (Some(strategy), Some(metric), None) = (words.next(), words.next(), words.next())
+        else {
+            bail!("claim `{statement}` must start with STRATEGY METRIC; {FORM}");
+        };
+        let (bound, rest) = parse_bound(predicate, statement)?;
+        let (value, scope) = rest.rsplit_once(" at ").ok_or_else(|| {
+            anyhow!("claim `{statement}` must end with `at every point` or `at X = N`; {FORM}")
+        })?;
+        Ok(Claim {
+            experiment: experiment.trim().to_string(),
+            statement: statement.to_string(),
+            strategy: strategy.to_string(),
+            metric: metric_named(metric),
+            bound,
+            value: parse_value(value.trim(), statement)?,
+            scope: parse_scope(scope.trim(), statement)?,
+        })
+    }
+}
+
+/// `speedup`, `median`, or an extra metric's name.
+pub(super) fn metric_named(word: &str) -> Metric {
+    match word {
+        "speedup" => Metric::Speedup,
+        "median" => Metric::Value,
+        extra => Metric::Extra(extra.to_string()),
+    }
+}
+
+fn parse_bound<'p>(predicate: &'p str, statement: &str) -> Result<(Bound, &'p str)> {
+    if let Some(rest) = predicate.strip_prefix("at most ") {
+        return Ok((Bound::AtMost, rest));
+    }
+    if let Some(rest) = predicate.strip_prefix("at least ") {
+        return Ok((Bound::AtLeast, rest));
+    }
+    if let Some((share, rest)) = predicate
+        .strip_prefix("within ")
+        .and_then(|r| r.split_once("% of "))
+    {
+        let share: f64 = share
+            .trim()
+            .parse()
+            .map_err(|_| anyhow!("claim `{statement}`: `within P% of` needs a number P"))?;
+        return Ok((Bound::Within(share / 100.0), rest));
+    }
+    bail!("claim `{statement}` must say `is at most`, `is at least` or `is within P% of`; {FORM}")
+}
+
+fn parse_value(text: &str, statement: &str) -> Result<Value> {
+    if let Some(share) = text.strip_suffix("% of ceiling") {
+        let share: f64 = share
+            .trim()
+            .parse()
+            .map_err(|_| anyhow!("`{text}` in claim `{statement}`: expected `P% of ceiling`"))?;
+        return Ok(Value::CeilingShare(share / 100.0));
+    }
+    let number_end = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .unwrap_or(text.len());
+    if number_end > 0 {
+        let number: f64 = text[..number_end]
+            .parse()
+            .map_err(|_| anyhow!("`{text}` in claim `{statement}` is not a number"))?;
+        let scale = match text[number_end..].trim() {
+            "" | "×" | "x" | "s" => 1.0,
+            "ms" => 1e-3,
+            "µs" | "us" => 1e-6,
+            "ns" => 1e-9,
+            unit => bail!("unknown unit `{unit}` in claim `{statement}`; use ×, s, ms, µs or ns"),
+        };
+        return Ok(Value::Number(number * scale));
+    }
+    let (text, experiment) = match text.split_once(" in ") {
+        Some((value, experiment)) => (value, Some(experiment.trim().to_string())),
+        None => (text, None),
+    };
+    let mut words = text.split_whitespace();
+    match (words.next(), words.next(), words.next()) {
+        (Some(strategy), Some(metric), None) => Ok(Value::Other {
+            strategy: strategy.to_string(),
+            metric: metric_named(metric),
+            experiment,
+        }),
+        _ => bail!(
+            "cannot read the value `{text}` in claim `{statement}`; use a number with a unit, \
+             `P% of ceiling`, or `STRATEGY METRIC`"
+        ),
+    }
+}
+
+fn parse_scope(text: &str, statement: &str) -> Result<Scope> {
+    if text == "every point" {
+        return Ok(Scope::EveryPoint);
+    }
+    let parsed = text.split_once('=').and_then(|(axis, x)| {
+        let axis = axis.trim();
+        let x: u64 = x.trim().parse().ok()?;
+        (!axis.is_empty() && !axis.contains(' ')).then(|| Scope::At {
+            axis: axis.to_string(),
+            x,
+        })
+    });
+    parsed.ok_or_else(|| {
+        anyhow!("claim `{statement}` ends with `at {text}`; use `at every point` or `at X = N`")
+    })
+}
