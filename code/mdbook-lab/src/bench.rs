@@ -18,8 +18,7 @@
 
 use std::fmt::Write;
 
-use lab::results::{Experiment, Machine, Metric, Point};
-use lab::stats::Estimate;
+use lab_results::{Estimate, Experiment, Machine, Metric, Point};
 
 use crate::chart;
 use crate::format::{self, Kind, escape};

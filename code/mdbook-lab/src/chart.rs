@@ -7,8 +7,7 @@
 //! its 95% interval as an error bar. Plotters draws in black; that black becomes
 //! `currentColor` so the chart takes the theme's text colour in light and dark themes alike.
 
-use lab::results::Experiment;
-use lab::stats::Estimate;
+use lab_results::{Estimate, Experiment};
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 

@@ -1,7 +1,7 @@
 //! How numbers read on the page: times in a unit that fits, ratios with two decimals, shares
 //! in percent, and each median with its 95% interval in the median's unit.
 
-use lab::stats::Estimate;
+use lab_results::Estimate;
 
 /// `text` with HTML's special characters escaped, so that it shows as text.
 pub(crate) fn escape(text: &str) -> String {

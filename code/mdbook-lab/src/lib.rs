@@ -42,7 +42,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
-use lab::results::{DEFAULT_PATH, Experiment, Results, stale_because};
+use lab_results::{DEFAULT_PATH, Experiment, Results, stale_because};
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 

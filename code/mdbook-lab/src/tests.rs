@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
-use lab::results::{Point, Results, fixture};
+use lab_results::{Point, Results, fixture};
 
 use super::*;
 
@@ -122,7 +122,7 @@ fn stale_results_fail_with_the_command_that_measures_again() {
     let e = results.experiments.get_mut("cpu-bound").unwrap();
     e.sources = [(
         "work.rs".to_string(),
-        lab::results::fingerprint("work.rs", "fn work() -> u64 { 2 }\n"),
+        lab_results::fingerprint("work.rs", "fn work() -> u64 { 2 }\n"),
     )]
     .into();
     results.save(&f.results_path()).unwrap();

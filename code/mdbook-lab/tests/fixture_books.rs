@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use lab::results::{Results, fixture};
+use lab_results::{Results, fixture};
 use mdbook_lab::Examples;
 
 const HOSTILE: &str = "<script>alert(1)</script>";

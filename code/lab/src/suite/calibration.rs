@@ -11,10 +11,10 @@
 //! bench's machine line shows.
 
 use std::hint::black_box;
-use std::thread;
 use std::time::{Duration, Instant};
 
-use super::{Plan, PlanContext, Sample, Trial};
+use super::strategies::on_each_thread;
+use super::{Axis, Plan, PlanContext, Sample, Trial};
 use crate::workloads::cpu_task_with;
 
 /// Iterations of spin work per thread and run: about 10 ms, long enough to dwarf thread
@@ -32,19 +32,15 @@ pub(super) fn trials(ctx: &PlanContext) -> [Trial; 2] {
 /// The machine-wide calibration, as a plan with no series of its own: only the ceiling
 /// trials, which the runner adds to a CPU-bound plan's rounds.
 pub(super) fn plan(ctx: &PlanContext) -> Plan {
-    Plan {
-        id: "calibration",
-        title: "Calibration: the parallel ceiling".into(),
-        workload: format!("{ITERATIONS} multiply-adds per thread"),
-        unit: "s",
-        x: "workers",
-        x_label: "threads",
-        baseline: None,
-        cpu_bound: true,
-        notes: vec![],
-        budget: ctx.budget(Duration::from_millis(1500)),
-        trials: vec![],
-    }
+    Plan::builder(
+        "calibration",
+        "Calibration: the parallel ceiling",
+        Axis::Workers,
+    )
+    .workload(format!("{ITERATIONS} multiply-adds per thread"))
+    .cpu_bound()
+    .budget(ctx.budget(Duration::from_millis(1500)))
+    .build()
 }
 
 /// `threads` scoped threads, each doing the same work. The value is the harmonic mean of
@@ -54,20 +50,10 @@ pub(super) fn plan(ctx: &PlanContext) -> Plan {
 /// take a millisecond or two to wake, and the ceiling is the machine's steady throughput, not
 /// its wake-up.
 fn spin(threads: usize) -> Sample {
-    let durations: Vec<f64> = thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                s.spawn(move || {
-                    let start = Instant::now();
-                    black_box(cpu_task_with(t as u64, ITERATIONS));
-                    start.elapsed().as_secs_f64()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("spinning does not panic"))
-            .collect()
+    let durations = on_each_thread(threads, |t| {
+        let start = Instant::now();
+        black_box(cpu_task_with(t as u64, ITERATIONS));
+        start.elapsed().as_secs_f64()
     });
     Sample {
         value: harmonic_mean(&durations),

@@ -1,15 +1,22 @@
 //! `cpu-bound`: the seeds' `cpu_task` over N tasks, run serially, on std threads and on rayon.
 
-use std::thread;
 use std::time::Duration;
 
 use rayon::prelude::*;
 
-use super::{Mode, Plan, PlanContext, Trial};
+use super::strategies::{rayon_pool, round_robin};
+use super::{Axis, Entry, Mode, Plan, PlanContext, Trial};
 use crate::workloads::{CPU_TASK_ITERATIONS, cpu_task};
 
-/// Stable ID in `results.json`.
-pub(super) const ID: &str = "cpu-bound";
+/// The experiment, as the suite's registry lists it.
+pub(super) const ENTRY: Entry = Entry {
+    id: "cpu-bound",
+    plan,
+    sources: &[sources![
+        "code/lab/src/suite/cpu_bound.rs",
+        "code/lab/src/workloads.rs",
+    ]],
+};
 
 /// Tasks per run: divisible by every worker count up to 4, and many more tasks than
 /// workers so that no worker idles at the end. Not fewer in quick mode: a rayon worker that
@@ -22,45 +29,35 @@ fn task_count(mode: Mode) -> usize {
     }
 }
 
-pub(super) fn plan(ctx: &PlanContext) -> Plan {
+fn plan(ctx: &PlanContext) -> Plan {
     let tasks = task_count(ctx.mode);
-    let mut trials = vec![Trial::timed("serial", 1, tasks, move || {
-        move || serial(tasks)
-    })];
-    for workers in ctx.worker_counts() {
-        trials.push(Trial::timed("threads", workers, tasks, move || {
-            move || std_threads(tasks, workers)
-        }));
-    }
-    for workers in ctx.worker_counts() {
-        trials.push(Trial::timed("rayon", workers, tasks, move || {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(workers)
-                .build()
-                .expect("a rayon pool of a few threads builds");
-            move || pool.install(|| rayon_tasks(tasks))
-        }));
-    }
-    Plan {
-        id: ID,
-        title: "CPU-bound: cpu_task × N".into(),
-        workload: format!(
+    Plan::builder(ENTRY.id, "CPU-bound: cpu_task × N", Axis::Workers)
+        .workload(format!(
             "{tasks} calls of cpu_task(i): {CPU_TASK_ITERATIONS} multiply-adds each, no I/O"
-        ),
-        unit: "s",
-        x: "workers",
-        x_label: "workers",
-        baseline: Some("serial"),
-        cpu_bound: true,
-        notes: vec![
-            "threads: the tasks dealt round-robin to W scoped std threads, one sum each".into(),
+        ))
+        .baseline("serial")
+        .cpu_bound()
+        .note("threads: the tasks dealt round-robin to W scoped std threads, one sum each")
+        .note(
             "rayon: a W-thread pool built before the rounds, whose threads sleep between its \
-             turns; tasks split by work stealing"
-                .into(),
-        ],
-        budget: ctx.budget(Duration::from_secs(8)),
-        trials,
-    }
+             turns; tasks split by work stealing",
+        )
+        .budget(ctx.budget(Duration::from_secs(8)))
+        .trial(Trial::timed("serial", 1, tasks, move || {
+            move || serial(tasks)
+        }))
+        .sweep(&ctx.worker_counts(), |workers| {
+            Trial::timed("threads", workers, tasks, move || {
+                move || std_threads(tasks, workers)
+            })
+        })
+        .sweep(&ctx.worker_counts(), |workers| {
+            Trial::timed("rayon", workers, tasks, move || {
+                let pool = rayon_pool(workers);
+                move || pool.install(|| rayon_tasks(tasks))
+            })
+        })
+        .build()
 }
 
 /// One thread does every task.
@@ -68,24 +65,9 @@ fn serial(tasks: usize) -> u64 {
     (0..tasks as u64).map(cpu_task).fold(0, u64::wrapping_add)
 }
 
-/// `workers` scoped threads; thread `w` takes tasks `w, w + workers, …`.
+/// `workers` scoped threads, the tasks dealt round-robin.
 fn std_threads(tasks: usize, workers: usize) -> u64 {
-    thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|w| {
-                s.spawn(move || {
-                    (w..tasks)
-                        .step_by(workers)
-                        .map(|i| cpu_task(i as u64))
-                        .fold(0, u64::wrapping_add)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("cpu_task does not panic"))
-            .fold(0, u64::wrapping_add)
-    })
+    round_robin(tasks, workers, || (), |(), i| cpu_task(i))
 }
 
 /// rayon's parallel iterator, on whatever pool is installed.

@@ -7,13 +7,23 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::{Mode, Plan, PlanContext, Sample, Trial};
+use super::{Axis, Entry, GIL_MODEL, Mode, Plan, PlanContext, Sample, Trial};
 use crate::gil::Gil;
 use crate::gil::bytecode;
 use crate::stats::Summary;
 
-/// Stable ID in `results.json`.
-pub(super) const ID: &str = "gil-convoy";
+/// The experiment, as the suite's registry lists it.
+pub(super) const ENTRY: Entry = Entry {
+    id: "gil-convoy",
+    plan,
+    sources: &[sources!["code/lab/src/suite/gil_convoy.rs"], GIL_MODEL],
+};
+
+/// The x axis of the convoy experiments, the model's and CPython's alike.
+pub(super) const SWITCH_INTERVAL: Axis = Axis::Param {
+    name: "switch_us",
+    label: "switch interval (µs)",
+};
 
 /// The I/O thread's blocking call.
 const SLEEP: Duration = Duration::from_millis(1);
@@ -34,12 +44,34 @@ pub(super) fn sleeps_per_run(interval_us: u64) -> usize {
     (300_000 / (interval_us + 1_000)).clamp(3, 20) as usize
 }
 
-pub(super) fn plan(ctx: &PlanContext) -> Plan {
-    let mut trials = Vec::new();
+fn plan(ctx: &PlanContext) -> Plan {
+    let mut builder = Plan::builder(
+        ENTRY.id,
+        "The GIL's convoy effect: waking up beside a CPU-bound thread",
+        SWITCH_INTERVAL,
+    )
+    .workload(format!(
+        "one thread sleeping {} ms at a time inside allow_threads, then re-taking the GIL; \
+         alone (idle) or beside one thread running bytecode (with-spinner)",
+        SLEEP.as_millis()
+    ))
+    .note(format!(
+        "value: the extra latency of one sleep, i.e. the time from entering allow_threads to \
+         holding the GIL again, minus the {} ms asked for; each round's value is the median \
+         over that run's sleeps, and the extra metric p90_latency_s is that run's 90th \
+         percentile",
+        SLEEP.as_millis()
+    ))
+    .note(format!(
+        "sleeps per run: {} to {}, fewer at long intervals to bound the run time",
+        sleeps_per_run(u64::MAX / 2),
+        sleeps_per_run(0)
+    ))
+    .budget(ctx.budget(Duration::from_secs(4)));
     for &interval in intervals_us(ctx.mode) {
         for (strategy, spinner) in [("idle", false), ("with-spinner", true)] {
             let sleeps = sleeps_per_run(interval);
-            trials.push(
+            builder = builder.trial(
                 Trial::self_timed(strategy, 1, sleeps, move || {
                     move || convoy_run(Duration::from_micros(interval), sleeps, spinner)
                 })
@@ -47,36 +79,7 @@ pub(super) fn plan(ctx: &PlanContext) -> Plan {
             );
         }
     }
-    Plan {
-        id: ID,
-        title: "The GIL's convoy effect: waking up beside a CPU-bound thread".into(),
-        workload: format!(
-            "one thread sleeping {} ms at a time inside allow_threads, then re-taking the GIL; \
-             alone (idle) or beside one thread running bytecode (with-spinner)",
-            SLEEP.as_millis()
-        ),
-        unit: "s",
-        x: "switch_us",
-        x_label: "switch interval (µs)",
-        baseline: None,
-        cpu_bound: false,
-        notes: vec![
-            format!(
-                "value: the extra latency of one sleep, i.e. the time from entering \
-                 allow_threads to holding the GIL again, minus the {} ms asked for; each sample \
-                 is the median over one run's sleeps, and the extra metric p90_latency_s is that \
-                 run's 90th percentile",
-                SLEEP.as_millis()
-            ),
-            format!(
-                "sleeps per run: {} to {}, fewer at long intervals to bound the run time",
-                sleeps_per_run(u64::MAX / 2),
-                sleeps_per_run(0)
-            ),
-        ],
-        budget: ctx.budget(Duration::from_secs(4)),
-        trials,
-    }
+    builder.build()
 }
 
 /// One run: `sleeps` sleeps on a GIL thread, beside a spinner or not; returns the median extra

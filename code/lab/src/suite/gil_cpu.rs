@@ -8,17 +8,24 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::thread;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use super::{Mode, Plan, PlanContext, Trial};
+use super::strategies::round_robin;
+use super::{Axis, Entry, GIL_MODEL, Mode, Plan, PlanContext, Trial};
 use crate::gil::Gil;
 use crate::gil::bytecode::{self, cpu_task_free_threaded};
 
-/// Stable ID in `results.json`.
-pub(super) const ID: &str = "gil-cpu";
+/// The experiment, as the suite's registry lists it.
+pub(super) const ENTRY: Entry = Entry {
+    id: "gil-cpu",
+    plan,
+    sources: &[
+        sources!["code/lab/src/suite/gil_cpu.rs", "code/lab/src/workloads.rs",],
+        GIL_MODEL,
+    ],
+};
 
 /// The hidden first argument that turns `lab-suite` into a worker process:
 /// `lab-suite --gil-worker SPINS ITERATIONS TASK…` runs `cpu_task(TASK)` for each task under
@@ -36,134 +43,116 @@ pub(super) fn shape(mode: Mode) -> (usize, u64) {
     }
 }
 
-pub(super) fn plan(ctx: &PlanContext) -> Plan {
+fn plan(ctx: &PlanContext) -> Plan {
     let (tasks, iterations) = shape(ctx.mode);
-    let mut trials = vec![Trial::timed("serial", 1, tasks, move || {
-        move || gil_threads(tasks, 1, iterations)
-    })];
-    for workers in ctx.worker_counts() {
-        trials.push(Trial::timed("gil-threads", workers, tasks, move || {
-            move || gil_threads(tasks, workers, iterations)
-        }));
-    }
-    for workers in ctx.worker_counts() {
-        trials.push(Trial::timed("free-threads", workers, tasks, move || {
-            move || free_threads(tasks, workers, iterations)
-        }));
-    }
-    let mut notes = vec![
-        format!(
-            "each task is cpu_task's loop of {iterations} iterations as work units costing about \
+    let workers = ctx.worker_counts();
+    let builder = Plan::builder(
+        ENTRY.id,
+        "The GIL: cpu_task × N as Python threads",
+        Axis::Workers,
+    )
+    .workload(format!(
+        "{tasks} calls of cpu_task(i), {iterations} loop iterations each, run as GIL-checked \
+             work units"
+    ))
+    .baseline("serial")
+    .cpu_bound()
+    .note(format!(
+        "each task is cpu_task's loop of {iterations} iterations as work units costing about \
              {} ns each, the cost of one CPython loop iteration; the eval breaker is checked \
              before each unit",
-            bytecode::UNIT_NS
-        ),
-        "serial: one thread holding the GIL runs every task".into(),
-        "gil-threads: W threads share one GIL, tasks dealt round-robin; switch interval 5 ms"
-            .into(),
-        "free-threads: the same units on W threads with no GIL (a PEP 703 build)".into(),
-    ];
-    match worker_exe() {
-        Some(exe) => {
-            for workers in ctx.worker_counts() {
-                let exe = exe.clone();
-                trials.push(Trial::timed("processes", workers, tasks, move || {
-                    move || {
-                        processes(&exe, tasks, workers, iterations)
-                            .unwrap_or_else(|err| panic!("gil-cpu worker processes: {err:#}"))
-                    }
-                }));
-            }
-            notes.push(
-                "processes: W worker processes (this suite binary re-run), each with its own GIL; \
-                 start-up is inside the timing, as with a fresh multiprocessing pool"
-                    .into(),
-            );
-        }
-        None => notes.push(
-            "processes: not measured, because the suite ran inside a program other than \
-             lab-suite, which cannot be re-run as a worker"
-                .into(),
-        ),
-    }
-    Plan {
-        id: ID,
-        title: "The GIL: cpu_task × N as Python threads".into(),
-        workload: format!(
-            "{tasks} calls of cpu_task(i), {iterations} loop iterations each, run as GIL-checked \
-             work units"
-        ),
-        unit: "s",
-        x: "workers",
-        x_label: "workers",
-        baseline: Some("serial"),
-        cpu_bound: true,
-        notes,
-        budget: ctx.budget(Duration::from_secs(8)),
-        trials,
-    }
+        bytecode::UNIT_NS
+    ))
+    .note("serial: one thread holding the GIL runs every task")
+    .note("gil-threads: W threads share one GIL, tasks dealt round-robin; switch interval 5 ms")
+    .note("free-threads: the same units on W threads with no GIL (a PEP 703 build)")
+    .budget(ctx.budget(Duration::from_secs(8)))
+    .trial(Trial::timed("serial", 1, tasks, move || {
+        move || gil_threads(tasks, 1, iterations)
+    }))
+    .sweep(&workers, |w| {
+        Trial::timed("gil-threads", w, tasks, move || {
+            move || gil_threads(tasks, w, iterations)
+        })
+    })
+    .sweep(&workers, |w| {
+        Trial::timed("free-threads", w, tasks, move || {
+            move || free_threads(tasks, w, iterations)
+        })
+    });
+    let Some(exe) = worker_exe() else {
+        return builder
+            .note(
+                "processes: not measured, because the suite ran inside a program other than \
+                 lab-suite, which cannot be re-run as a worker",
+            )
+            .build();
+    };
+    builder
+        .note(
+            "processes: W worker processes (this suite binary re-run), each with its own GIL; \
+             start-up is inside the timing, as with a fresh multiprocessing pool",
+        )
+        .sweep(&workers, |w| {
+            let exe = exe.clone();
+            Trial::timed("processes", w, tasks, move || {
+                move || {
+                    processes(&exe, tasks, w, iterations)
+                        .unwrap_or_else(|err| panic!("gil-cpu worker processes: {err:#}"))
+                }
+            })
+        })
+        .build()
 }
 
-/// `workers` threads sharing one GIL; thread `w` runs tasks `w, w + workers, …`.
+/// `workers` threads sharing one GIL, the tasks dealt round-robin.
 fn gil_threads(tasks: usize, workers: usize, iterations: u64) -> u64 {
     let gil = Gil::new();
     bytecode::unit_spins(); // calibrate before timing threads, not inside one of them
-    thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|w| {
-                let gil = gil.clone();
-                s.spawn(move || {
-                    let mut py = gil.thread();
-                    (w..tasks).step_by(workers).fold(0u64, |sum, i| {
-                        sum.wrapping_add(bytecode::cpu_task(&mut py, i as u64, iterations))
-                    })
-                })
-            })
-            .collect();
-        sum_joined(handles)
-    })
+    round_robin(
+        tasks,
+        workers,
+        || gil.thread(),
+        |py, i| bytecode::cpu_task(py, i, iterations),
+    )
 }
 
 /// `workers` threads and no GIL.
 fn free_threads(tasks: usize, workers: usize, iterations: u64) -> u64 {
     bytecode::unit_spins();
-    thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|w| {
-                s.spawn(move || {
-                    (w..tasks).step_by(workers).fold(0u64, |sum, i| {
-                        sum.wrapping_add(cpu_task_free_threaded(i as u64, iterations))
-                    })
-                })
-            })
-            .collect();
-        sum_joined(handles)
-    })
-}
-
-fn sum_joined(handles: Vec<thread::ScopedJoinHandle<'_, u64>>) -> u64 {
-    handles
-        .into_iter()
-        .map(|h| h.join().expect("cpu_task does not panic"))
-        .fold(0, u64::wrapping_add)
+    round_robin(
+        tasks,
+        workers,
+        || (),
+        |(), i| cpu_task_free_threaded(i, iterations),
+    )
 }
 
 /// `workers` worker processes, started together; each runs its share under its own GIL.
 fn processes(exe: &PathBuf, tasks: usize, workers: usize, iterations: u64) -> Result<u64> {
     let spins = bytecode::unit_spins().to_string();
-    let children = (0..workers)
-        .map(|w| {
-            Command::new(exe)
-                .arg(WORKER_FLAG)
-                .arg(&spins)
-                .arg(iterations.to_string())
-                .args((w..tasks).step_by(workers).map(|i| i.to_string()))
-                .stdin(Stdio::null())
-                .stdout(Stdio::piped())
-                .spawn()
-                .with_context(|| format!("cannot start {}", exe.display()))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let mut children = Vec::with_capacity(workers);
+    for w in 0..workers {
+        let spawned = Command::new(exe)
+            .arg(WORKER_FLAG)
+            .arg(&spins)
+            .arg(iterations.to_string())
+            .args((w..tasks).step_by(workers).map(|i| i.to_string()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn();
+        match spawned {
+            Ok(child) => children.push(child),
+            Err(err) => {
+                // Kill and reap the workers already started, not leave them to run orphaned.
+                for mut child in children {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                }
+                return Err(err).with_context(|| format!("cannot start {}", exe.display()));
+            }
+        }
+    }
     let mut sum = 0u64;
     for child in children {
         let out = child.wait_with_output()?;

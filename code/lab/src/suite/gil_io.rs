@@ -1,15 +1,22 @@
 //! `gil-io`: N blocking 100 ms waits, each inside `allow_threads`, on GIL threads and
 //! serially: the GIL does not stand in the way of waiting.
 
-use std::thread;
 use std::time::Duration;
 
-use super::{Mode, Plan, PlanContext, Trial};
+use super::strategies::round_robin;
+use super::{Axis, Entry, GIL_MODEL, Mode, Plan, PlanContext, Trial};
 use crate::gil::Gil;
 use crate::workloads::{IO_WAIT, blocking_wait};
 
-/// Stable ID in `results.json`.
-pub(super) const ID: &str = "gil-io";
+/// The experiment, as the suite's registry lists it.
+pub(super) const ENTRY: Entry = Entry {
+    id: "gil-io",
+    plan,
+    sources: &[
+        sources!["code/lab/src/suite/gil_io.rs", "code/lab/src/workloads.rs",],
+        GIL_MODEL,
+    ],
+};
 
 /// N for GIL threads.
 fn thread_counts(mode: Mode) -> &'static [usize] {
@@ -28,42 +35,35 @@ fn serial_counts(mode: Mode) -> &'static [usize] {
     }
 }
 
-pub(super) fn plan(ctx: &PlanContext) -> Plan {
-    let mut trials = Vec::new();
-    for &n in serial_counts(ctx.mode) {
-        trials.push(Trial::timed("serial", 1, n, move || move || serial(n)));
-    }
-    for &n in thread_counts(ctx.mode) {
-        trials.push(Trial::timed("gil-threads", n, n, move || {
-            move || gil_threads(n)
-        }));
-    }
+fn plan(ctx: &PlanContext) -> Plan {
     let largest_serial = serial_counts(ctx.mode).last().copied().unwrap_or(1);
-    Plan {
-        id: ID,
-        title: "The GIL: N blocking waits on Python threads".into(),
-        workload: format!(
-            "N blocking calls of {} ms (a sleep), each inside allow_threads",
-            IO_WAIT.as_millis()
-        ),
-        unit: "s",
-        x: "tasks",
-        x_label: "tasks (N)",
-        baseline: Some("serial"),
-        cpu_bound: false,
-        notes: vec![
-            format!(
-                "serial takes N × {} ms, so it was measured only up to N = {largest_serial}",
-                IO_WAIT.as_millis()
-            ),
-            "gil-threads: one thread per wait, sharing one GIL: each takes the GIL to start, \
-             releases it around its wait (Py_BEGIN_ALLOW_THREADS) and takes it back after; \
-             spawned and joined inside the timing"
-                .into(),
-        ],
-        budget: ctx.budget(Duration::from_secs(6)),
-        trials,
-    }
+    Plan::builder(
+        ENTRY.id,
+        "The GIL: N blocking waits on Python threads",
+        Axis::Tasks,
+    )
+    .workload(format!(
+        "N blocking calls of {} ms (a sleep), each inside allow_threads",
+        IO_WAIT.as_millis()
+    ))
+    .baseline("serial")
+    .note(format!(
+        "serial takes N × {} ms, so it was measured only up to N = {largest_serial}",
+        IO_WAIT.as_millis()
+    ))
+    .note(
+        "gil-threads: one thread per wait, sharing one GIL: each takes the GIL to start, \
+         releases it around its wait (Py_BEGIN_ALLOW_THREADS) and takes it back after; \
+         spawned and joined inside the timing",
+    )
+    .budget(ctx.budget(Duration::from_secs(6)))
+    .sweep(serial_counts(ctx.mode), |n| {
+        Trial::timed("serial", 1, n, move || move || serial(n))
+    })
+    .sweep(thread_counts(ctx.mode), |n| {
+        Trial::timed("gil-threads", n, n, move || move || gil_threads(n))
+    })
+    .build()
 }
 
 /// One Python thread, one wait after another.
@@ -79,17 +79,13 @@ fn serial(n: usize) -> u64 {
 /// One Python thread per wait.
 fn gil_threads(n: usize) -> u64 {
     let gil = Gil::new();
-    let handles: Vec<_> = (0..n)
-        .map(|_| {
-            let gil = gil.clone();
-            thread::spawn(move || {
-                let mut py = gil.thread();
-                py.allow_threads(|| blocking_wait(IO_WAIT));
-            })
-        })
-        .collect();
-    handles
-        .into_iter()
-        .map(|h| u64::from(h.join().is_ok()))
-        .sum()
+    round_robin(
+        n,
+        n,
+        || gil.thread(),
+        |py, _| {
+            py.allow_threads(|| blocking_wait(IO_WAIT));
+            1
+        },
+    )
 }

@@ -1,15 +1,20 @@
 //! `gil-switch`: two CPU-bound GIL threads against one thread doing the same work, across
 //! switch intervals: how often the GIL changes hands, and what the hand-offs cost.
 
-use std::thread;
 use std::time::{Duration, Instant};
 
-use super::{Mode, Plan, PlanContext, Sample, Trial};
+use super::gil_convoy::SWITCH_INTERVAL;
+use super::strategies::round_robin;
+use super::{Entry, GIL_MODEL, Mode, Plan, PlanContext, Sample, Trial};
 use crate::gil::Gil;
 use crate::gil::bytecode;
 
-/// Stable ID in `results.json`.
-pub(super) const ID: &str = "gil-switch";
+/// The experiment, as the suite's registry lists it.
+pub(super) const ENTRY: Entry = Entry {
+    id: "gil-switch",
+    plan,
+    sources: &[sources!["code/lab/src/suite/gil_switch.rs",], GIL_MODEL],
+};
 
 /// Switch intervals, in µs. Quick mode leaves out 50 ms, where its short runs see about one
 /// hand-off in all, so that its budget buys more rounds of the intervals that teach.
@@ -31,12 +36,28 @@ fn units_per_thread(mode: Mode) -> u64 {
     }
 }
 
-pub(super) fn plan(ctx: &PlanContext) -> Plan {
+fn plan(ctx: &PlanContext) -> Plan {
     let units = units_per_thread(ctx.mode);
-    let mut trials = Vec::new();
+    let mut builder = Plan::builder(
+        ENTRY.id,
+        "The GIL's switch interval: two CPU-bound threads",
+        SWITCH_INTERVAL,
+    )
+    .workload(format!(
+        "two tasks of {units} work units each: on one GIL thread (serial) or one per thread \
+         on two GIL threads"
+    ))
+    .baseline("serial")
+    .cpu_bound()
+    .note(
+        "value: elapsed time of one run; handoffs: how many times the GIL changed owner after \
+         its first acquisition (switch_number − 1); handoffs_per_sec: handoffs over the \
+         elapsed time",
+    )
+    .budget(ctx.budget(Duration::from_secs(8)));
     for &interval in intervals_us(ctx.mode) {
         for (strategy, threads) in [("serial", 1), ("gil-threads", 2)] {
-            trials.push(
+            builder = builder.trial(
                 Trial::self_timed(strategy, threads, 2, move || {
                     move || switch_run(Duration::from_micros(interval), threads, units)
                 })
@@ -44,27 +65,7 @@ pub(super) fn plan(ctx: &PlanContext) -> Plan {
             );
         }
     }
-    Plan {
-        id: ID,
-        title: "The GIL's switch interval: two CPU-bound threads".into(),
-        workload: format!(
-            "two tasks of {units} work units each: on one GIL thread (serial) or one per \
-             thread on two GIL threads"
-        ),
-        unit: "s",
-        x: "switch_us",
-        x_label: "switch interval (µs)",
-        baseline: Some("serial"),
-        cpu_bound: true,
-        notes: vec![
-            "value: elapsed time of one run; handoffs: how many times the GIL changed owner \
-             after its first acquisition (switch_number − 1); handoffs_per_sec: handoffs over \
-             the elapsed time"
-                .into(),
-        ],
-        budget: ctx.budget(Duration::from_secs(8)),
-        trials,
-    }
+    builder.build()
 }
 
 /// Two tasks of `units` units on `threads` GIL threads (1 or 2); returns the elapsed time and
@@ -74,19 +75,14 @@ fn switch_run(interval: Duration, threads: usize, units: u64) -> Sample {
     gil.set_switch_interval(interval)
         .expect("the intervals are positive");
     bytecode::unit_spins();
-    let tasks_per_thread = 2 / threads as u64;
     let start = Instant::now();
-    thread::scope(|s| {
-        for _ in 0..threads {
-            let gil = gil.clone();
-            s.spawn(move || {
-                let mut py = gil.thread();
-                for n in 0..tasks_per_thread {
-                    bytecode::cpu_task(&mut py, n, units);
-                }
-            });
-        }
-    });
+    // Two tasks dealt to one thread or to two: the same work either way.
+    round_robin(
+        2,
+        threads,
+        || gil.thread(),
+        |py, n| bytecode::cpu_task(py, n, units),
+    );
     let elapsed = start.elapsed().as_secs_f64();
     let handoffs = gil.switch_number().saturating_sub(1) as f64;
     Sample {

@@ -4,11 +4,18 @@
 use std::thread;
 use std::time::Duration;
 
-use super::{Mode, Plan, PlanContext, Trial};
+use super::{Axis, Entry, Mode, Plan, PlanContext, Trial};
 use crate::workloads::{IO_WAIT, async_wait, blocking_wait};
 
-/// Stable ID in `results.json`.
-pub(super) const ID: &str = "io-bound";
+/// The experiment, as the suite's registry lists it.
+pub(super) const ENTRY: Entry = Entry {
+    id: "io-bound",
+    plan,
+    sources: &[sources![
+        "code/lab/src/suite/io_bound.rs",
+        "code/lab/src/workloads.rs"
+    ]],
+};
 
 /// N for the concurrent strategies.
 fn concurrent_counts(mode: Mode) -> &'static [usize] {
@@ -26,51 +33,39 @@ fn serial_counts(mode: Mode) -> &'static [usize] {
     }
 }
 
-pub(super) fn plan(ctx: &PlanContext) -> Plan {
-    let mut trials = Vec::new();
-    for &n in serial_counts(ctx.mode) {
-        trials.push(Trial::timed("serial", 1, n, move || move || serial(n)));
-    }
-    for &n in concurrent_counts(ctx.mode) {
-        trials.push(Trial::timed("threads", n, n, move || {
-            move || std_threads(n)
-        }));
-    }
-    for &n in concurrent_counts(ctx.mode) {
-        trials.push(Trial::timed("tokio", n, n, move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .enable_time()
-                .build()
-                .expect("a tokio runtime builds");
-            move || runtime.block_on(tokio_tasks(n))
-        }));
-    }
+fn plan(ctx: &PlanContext) -> Plan {
     let largest_serial = serial_counts(ctx.mode).last().copied().unwrap_or(1);
-    Plan {
-        id: ID,
-        title: "I/O-bound: N waits of 100 ms".into(),
-        workload: format!(
+    Plan::builder(ENTRY.id, "I/O-bound: N waits of 100 ms", Axis::Tasks)
+        .workload(format!(
             "N simulated blocking calls of {} ms each (a sleep: no CPU used)",
             IO_WAIT.as_millis()
-        ),
-        unit: "s",
-        x: "tasks",
-        x_label: "tasks (N)",
-        baseline: Some("serial"),
-        cpu_bound: false,
-        notes: vec![
-            format!(
-                "serial takes N × {} ms, so it was measured only up to N = {largest_serial}; \
-                 larger N show no serial time and no speedup rather than an extrapolated one",
-                IO_WAIT.as_millis()
-            ),
-            "threads: one std thread per wait, spawned and joined inside the timing".into(),
-            "tokio: one task per wait on a multi-thread runtime built before timing".into(),
-        ],
+        ))
+        .baseline("serial")
+        .note(format!(
+            "serial takes N × {} ms, so it was measured only up to N = {largest_serial}; \
+             larger N show no serial time and no speedup rather than an extrapolated one",
+            IO_WAIT.as_millis()
+        ))
+        .note("threads: one std thread per wait, spawned and joined inside the timing")
+        .note("tokio: one task per wait on a multi-thread runtime built before timing")
         // Waits barely vary: the fewest rounds that give an interval are usually enough.
-        budget: ctx.budget(Duration::from_secs(8)),
-        trials,
-    }
+        .budget(ctx.budget(Duration::from_secs(8)))
+        .sweep(serial_counts(ctx.mode), |n| {
+            Trial::timed("serial", 1, n, move || move || serial(n))
+        })
+        .sweep(concurrent_counts(ctx.mode), |n| {
+            Trial::timed("threads", n, n, move || move || std_threads(n))
+        })
+        .sweep(concurrent_counts(ctx.mode), |n| {
+            Trial::timed("tokio", n, n, move || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .enable_time()
+                    .build()
+                    .expect("a tokio runtime builds");
+                move || runtime.block_on(tokio_tasks(n))
+            })
+        })
+        .build()
 }
 
 /// One wait after another.

@@ -103,3 +103,146 @@ pub struct Plan {
     /// The configurations. Each round runs every one of them once, in a shuffled order.
     pub trials: Vec<Trial>,
 }
+
+/// What an experiment's x axis shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Axis {
+    /// Threads or tasks working at once.
+    Workers,
+    /// Units of work per run.
+    Tasks,
+    /// A setting every trial carries (see [`Trial::with_param`]), with its axis label.
+    Param {
+        /// The setting's name, such as `switch_us`.
+        name: &'static str,
+        /// How the axis is labelled on the page.
+        label: &'static str,
+    },
+}
+
+impl Axis {
+    /// The name `results.json` records, and the label the page shows.
+    fn name_and_label(self) -> (&'static str, &'static str) {
+        match self {
+            Axis::Workers => ("workers", "workers"),
+            Axis::Tasks => ("tasks", "tasks (N)"),
+            Axis::Param { name, label } => (name, label),
+        }
+    }
+}
+
+impl Plan {
+    /// Starts the plan of experiment `id`: values in seconds, no baseline, not CPU-bound,
+    /// and no trials until they are added.
+    pub fn builder(id: &'static str, title: impl Into<String>, axis: Axis) -> PlanBuilder {
+        let (x, x_label) = axis.name_and_label();
+        PlanBuilder {
+            axis,
+            plan: Plan {
+                id,
+                title: title.into(),
+                workload: String::new(),
+                unit: "s",
+                x,
+                x_label,
+                baseline: None,
+                cpu_bound: false,
+                notes: Vec::new(),
+                budget: Duration::ZERO,
+                trials: Vec::new(),
+            },
+        }
+    }
+}
+
+/// A [`Plan`] under construction: see [`Plan::builder`].
+pub struct PlanBuilder {
+    axis: Axis,
+    plan: Plan,
+}
+
+impl PlanBuilder {
+    /// What each task does, as the page's caption says it.
+    pub fn workload(mut self, text: impl Into<String>) -> Self {
+        self.plan.workload = text.into();
+        self
+    }
+
+    /// The unit of the values, when not seconds.
+    pub fn unit(mut self, unit: &'static str) -> Self {
+        self.plan.unit = unit;
+        self
+    }
+
+    /// The strategy speedups are read against.
+    pub fn baseline(mut self, strategy: &'static str) -> Self {
+        self.plan.baseline = Some(strategy);
+        self
+    }
+
+    /// The work needs CPUs: the ceiling is measured in its rounds and bounds its speedups.
+    pub fn cpu_bound(mut self) -> Self {
+        self.plan.cpu_bound = true;
+        self
+    }
+
+    /// A fact about how it was measured that a reader must know.
+    pub fn note(mut self, text: impl Into<String>) -> Self {
+        self.plan.notes.push(text.into());
+        self
+    }
+
+    /// How long the runner may keep adding rounds: use
+    /// [`PlanContext::budget`](super::PlanContext::budget).
+    pub fn budget(mut self, budget: Duration) -> Self {
+        self.plan.budget = budget;
+        self
+    }
+
+    /// One more configuration.
+    pub fn trial(mut self, trial: Trial) -> Self {
+        self.plan.trials.push(trial);
+        self
+    }
+
+    /// One configuration per worker count the machine calls for (see
+    /// [`PlanContext::worker_counts`](super::PlanContext::worker_counts)).
+    pub fn sweep(mut self, workers: &[usize], trial: impl Fn(usize) -> Trial) -> Self {
+        self.plan.trials.extend(workers.iter().map(|&w| trial(w)));
+        self
+    }
+
+    /// The finished plan.
+    ///
+    /// # Panics
+    ///
+    /// On a mistake in the experiment's own code, caught by every test that builds its plan:
+    /// no budget, a baseline no trial runs, or a trial without the parameter the axis shows.
+    pub fn build(self) -> Plan {
+        let plan = self.plan;
+        assert!(
+            plan.budget > Duration::ZERO,
+            "{}: give the plan a budget",
+            plan.id
+        );
+        if let (Some(baseline), false) = (plan.baseline, plan.trials.is_empty()) {
+            assert!(
+                plan.trials.iter().any(|t| t.strategy == baseline),
+                "{}: no trial runs the baseline `{baseline}`",
+                plan.id
+            );
+        }
+        if let Axis::Param { name, .. } = self.axis {
+            for trial in &plan.trials {
+                assert!(
+                    trial.params.contains_key(name),
+                    "{}: trial {} ×{} has no `{name}`, which the x axis shows",
+                    plan.id,
+                    trial.strategy,
+                    trial.workers
+                );
+            }
+        }
+        plan
+    }
+}

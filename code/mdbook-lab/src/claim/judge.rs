@@ -7,8 +7,9 @@
 //! with these, it is the ratio of the two intervals, wider but honest.
 
 use anyhow::{Result, anyhow, bail};
-use lab::results::{Experiment, Metric, Point, Results, attainable_speedup};
-use lab::stats::{Estimate, MIN_FOR_INTERVAL};
+use lab_results::{
+    Estimate, Experiment, MIN_FOR_INTERVAL, Metric, Point, Results, attainable_speedup,
+};
 
 use super::{Bound, Claim, Outcome, Scope, Value, Verdict, find};
 use crate::bench::extra_unit;

@@ -35,7 +35,7 @@ mod parse;
 mod render;
 
 use anyhow::{Result, anyhow};
-use lab::results::{Experiment, Metric, Results};
+use lab_results::{Experiment, Metric, Results};
 
 pub(crate) use render::render;
 

@@ -1,7 +1,7 @@
 //! A claim's sentence into a [`Claim`]. Every error shows the form to write instead.
 
 use anyhow::{Result, anyhow, bail};
-use lab::results::Metric;
+use lab_results::Metric;
 
 use super::{Bound, Claim, Scope, Value};
 

@@ -1,4 +1,4 @@
-use lab::results::{PerRound, Point, fixture};
+use lab_results::{PerRound, Point, fixture};
 
 use super::*;
 

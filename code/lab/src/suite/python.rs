@@ -1,105 +1,19 @@
-//! `cpython-gil-cpu` and `cpython-gil-convoy`: the GIL experiments run in real CPython
-//! (`python/gil_bench.py`), so that the model's numbers sit beside the real thing's.
-//!
-//! One interpreter runs the script for the whole suite run and answers each sample's command;
-//! the script times itself. Without `python3` on the `PATH`, both experiments have no points
-//! and a note that says so.
+//! Real CPython beside the model: one interpreter running `python/gil_bench.py serve` for the
+//! whole suite run, answering each sample's command. The script times itself. Without
+//! `python3` on the `PATH`, the CPython experiments have no trials and a note that says so.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
-use std::time::Duration;
-
-use super::{Plan, PlanContext, Sample, Trial, gil_convoy, gil_cpu};
-use crate::workloads::cpu_tasks_expected;
-
-/// Stable IDs in `results.json`.
-pub(super) const CPU_ID: &str = "cpython-gil-cpu";
-pub(super) const CONVOY_ID: &str = "cpython-gil-convoy";
 
 /// The note an experiment carries when `python3` was not found; the book shows notes.
 pub(super) const SKIPPED_NOTE: &str = "skipped: python3 was not found on this machine";
 
 const SCRIPT: &str = include_str!("../../python/gil_bench.py");
 
-pub(super) fn cpu_plan(ctx: &PlanContext) -> Plan {
-    let (tasks, iterations) = gil_cpu::shape(ctx.mode);
-    let version = python_version();
-    let mut trials = Vec::new();
-    if version.is_some() {
-        trials.push(cpu_trial("serial", 1, tasks, iterations));
-        for workers in ctx.worker_counts() {
-            trials.push(cpu_trial("threads", workers, tasks, iterations));
-        }
-        for workers in ctx.worker_counts() {
-            trials.push(cpu_trial("processes", workers, tasks, iterations));
-        }
-    }
-    Plan {
-        id: CPU_ID,
-        title: "CPython: cpu_task × N on threads and processes".into(),
-        workload: format!(
-            "{tasks} calls of cpu_task(i), {iterations} loop iterations each, in CPython"
-        ),
-        unit: "s",
-        x: "workers",
-        x_label: "workers",
-        baseline: Some("serial"),
-        cpu_bound: true,
-        notes: notes(
-            version,
-            &[
-                "threads: W threading.Thread objects, one share of the tasks each, as the \
-                 model's gil-threads",
-                "processes: a ProcessPoolExecutor of W processes, started inside the timing",
-            ],
-        ),
-        budget: ctx.budget(Duration::from_secs(6)),
-        trials,
-    }
-}
-
-pub(super) fn convoy_plan(ctx: &PlanContext) -> Plan {
-    let version = python_version();
-    let mut trials = Vec::new();
-    if version.is_some() {
-        for &interval in gil_convoy::intervals_us(ctx.mode) {
-            let sleeps = gil_convoy::sleeps_per_run(interval);
-            for (strategy, spinner) in [("idle", false), ("with-spinner", true)] {
-                trials.push(
-                    Trial::self_timed(strategy, 1, sleeps, move || {
-                        move || convoy_sample(interval, spinner, sleeps)
-                    })
-                    .with_param("switch_us", interval),
-                );
-            }
-        }
-    }
-    Plan {
-        id: CONVOY_ID,
-        title: "CPython: waking up beside a CPU-bound thread".into(),
-        workload: "time.sleep(0.001) in a loop, alone or beside a thread spinning in \
-                   `while not stop: n += 1`, at sys.setswitchinterval(switch_us / 1e6)"
-            .into(),
-        unit: "s",
-        x: "switch_us",
-        x_label: "switch interval (µs)",
-        baseline: None,
-        cpu_bound: false,
-        notes: notes(
-            version,
-            &[
-                "value: the median extra latency of one run's sleeps beyond 1 ms; \
-               p90_latency_s: that run's 90th percentile",
-            ],
-        ),
-        budget: ctx.budget(Duration::from_secs(4)),
-        trials,
-    }
-}
-
-fn notes(version: Option<String>, rest: &[&str]) -> Vec<String> {
+/// The notes of a CPython experiment: the version it ran on and `rest`, or why it did not run.
+pub(super) fn notes(version: Option<String>, rest: &[&str]) -> Vec<String> {
     match version {
         Some(v) => std::iter::once(format!("measured with {v}"))
             .chain(rest.iter().map(|s| s.to_string()))
@@ -108,47 +22,8 @@ fn notes(version: Option<String>, rest: &[&str]) -> Vec<String> {
     }
 }
 
-fn cpu_trial(strategy: &'static str, workers: usize, tasks: usize, iterations: u64) -> Trial {
-    Trial::self_timed(strategy, workers, tasks, move || {
-        move || {
-            let out = run_script(&[
-                "cpu",
-                strategy,
-                &workers.to_string(),
-                &tasks.to_string(),
-                &iterations.to_string(),
-            ]);
-            let (elapsed, sum) = two_numbers::<f64, u64>(&out);
-            // Checked like a timed trial's answer: a fast wrong answer is not a speedup.
-            assert_eq!(
-                sum,
-                cpu_tasks_expected(tasks as u64, iterations),
-                "CPython {strategy} ×{workers} computed a wrong sum"
-            );
-            Sample {
-                value: elapsed,
-                extra: Default::default(),
-            }
-        }
-    })
-}
-
-fn convoy_sample(interval: u64, spinner: bool, sleeps: usize) -> Sample {
-    let out = run_script(&[
-        "convoy",
-        &interval.to_string(),
-        if spinner { "1" } else { "0" },
-        &sleeps.to_string(),
-    ]);
-    let (median, p90) = two_numbers::<f64, f64>(&out);
-    Sample {
-        value: median,
-        extra: [("p90_latency_s".to_string(), p90)].into(),
-    }
-}
-
 /// `Python 3.x.y`, if there is a `python3` that runs.
-fn python_version() -> Option<String> {
+pub(super) fn python_version() -> Option<String> {
     python().map(|(version, _)| version.clone())
 }
 
@@ -231,7 +106,7 @@ impl Interpreter {
 }
 
 /// Runs one command in the suite's interpreter and returns its answer.
-fn run_script(args: &[&str]) -> String {
+pub(super) fn run_script(args: &[&str]) -> String {
     static INTERPRETER: OnceLock<Mutex<Interpreter>> = OnceLock::new();
     let interpreter = INTERPRETER.get_or_init(|| Mutex::new(Interpreter::start()));
     // A panic while asking leaves the lock poisoned; the suite stops on that panic anyway.
@@ -250,7 +125,8 @@ fn script_path() -> &'static PathBuf {
     })
 }
 
-fn two_numbers<A: std::str::FromStr, B: std::str::FromStr>(text: &str) -> (A, B) {
+/// The two numbers the script prints for a command.
+pub(super) fn two_numbers<A: std::str::FromStr, B: std::str::FromStr>(text: &str) -> (A, B) {
     let mut words = text.split_whitespace();
     let parsed = words
         .next()
@@ -262,6 +138,7 @@ fn two_numbers<A: std::str::FromStr, B: std::str::FromStr>(text: &str) -> (A, B)
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
+    use crate::workloads::cpu_tasks_expected;
 
     #[test]
     fn without_python_the_plans_say_skipped() {
@@ -272,10 +149,26 @@ mod tests {
     #[test]
     fn the_script_computes_the_workloads_sum() {
         if python_version().is_none() {
-            return; // nothing to compare against
+            // CI has python3, so there this test must run; elsewhere python3 is optional.
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "python3 is missing on CI, where the CPython experiments must run"
+            );
+            return;
         }
         let out = run_script(&["cpu", "threads", "2", "5", "1000"]);
         let (_, sum) = two_numbers::<f64, u64>(&out);
         assert_eq!(sum, cpu_tasks_expected(5, 1000));
+    }
+
+    #[test]
+    fn a_bad_command_is_the_scripts_error() {
+        if python_version().is_none() {
+            return;
+        }
+        let err = std::panic::catch_unwind(|| run_script(&["cpu", "sideways", "1", "1", "1"]))
+            .expect_err("an unknown strategy must not pass");
+        let text = err.downcast_ref::<String>().cloned().unwrap_or_default();
+        assert!(text.contains("unknown strategy 'sideways'"), "{text}");
     }
 }

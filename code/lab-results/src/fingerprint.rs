@@ -114,7 +114,7 @@ mod tests {
         fs::create_dir_all(&root).unwrap();
         fs::write(root.join("same.rs"), CODE).unwrap();
         fs::write(root.join("changed.rs"), "fn work() -> u64 { 7 }\n").unwrap();
-        let mut e = crate::results::fixture::experiment(vec![]);
+        let mut e = crate::fixture::experiment(vec![]);
         e.sources = fingerprints(&[
             Source {
                 path: "same.rs",

@@ -1,12 +1,16 @@
-//! The `results.json` contract between the measurement suite (writer) and the book's
-//! preprocessor (reader). The book's appendix documents it; bump [`SCHEMA`] on any change
-//! that an old reader would misread.
+//! The `results.json` contract between the measurement suite (`lab`, the writer) and the
+//! book's preprocessor (`mdbook-lab`, the reader). The book's appendix documents it; bump
+//! [`SCHEMA`] on any change that an old reader would misread.
+//!
+//! A crate of its own, with serde and statrs alone, so that the preprocessor does not compile
+//! (or relink on every chapter edit) the suite's runtimes and thread pools.
 //!
 //! Every experiment carries everything needed to read it on its own: the machine and run
 //! that measured it, how many rounds it took, its own parallel ceiling, the fingerprint of
 //! the code it measured, and every configuration's value in every round. A partial run
 //! (`cargo xtask bench cpu-bound`) replaces one experiment and keeps the others.
 
+mod estimate;
 mod fingerprint;
 
 use std::collections::BTreeMap;
@@ -16,9 +20,8 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
+pub use estimate::{CONFIDENCE, Estimate, MIN_FOR_INTERVAL};
 pub use fingerprint::{Source, fingerprint, fingerprints, stale_because};
-
-use crate::stats::Estimate;
 
 /// The version of this format. Readers reject any other.
 pub const SCHEMA: u32 = 2;

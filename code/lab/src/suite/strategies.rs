@@ -1,0 +1,82 @@
+//! The ways of running N tasks that several experiments share, written once, so that the
+//! strategies of one experiment and of the next run the very same code.
+
+use std::thread;
+
+/// Runs `work(w)` for `w` in `0..workers`, each on its own scoped thread, all at once, and
+/// returns what each returned, in order.
+///
+/// # Panics
+///
+/// If a worker panics: a measurement with a crashed worker is not a measurement.
+pub(super) fn on_each_thread<R: Send>(workers: usize, work: impl Fn(usize) -> R + Sync) -> Vec<R> {
+    let work = &work;
+    thread::scope(|s| {
+        let handles: Vec<_> = (0..workers).map(|w| s.spawn(move || work(w))).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a worker does not panic"))
+            .collect()
+    })
+}
+
+/// Runs `task(state, i)` for every `i` in `0..tasks` on `workers` scoped threads, dealt
+/// round-robin (thread `w` takes `w, w + workers, …`), and returns the wrapping sum of the
+/// answers. Each thread makes its own `state` first, on that thread (a GIL thread state, say).
+///
+/// Round-robin, not chunks, because it is the seeds' "one share of the tasks each", and equal
+/// tasks make it fair; uneven tasks are where work stealing (rayon) pays.
+pub(super) fn round_robin<S>(
+    tasks: usize,
+    workers: usize,
+    state: impl Fn() -> S + Sync,
+    task: impl Fn(&mut S, u64) -> u64 + Sync,
+) -> u64 {
+    on_each_thread(workers, |w| {
+        let mut state = state();
+        (w..tasks)
+            .step_by(workers)
+            .fold(0u64, |sum, i| sum.wrapping_add(task(&mut state, i as u64)))
+    })
+    .into_iter()
+    .fold(0, u64::wrapping_add)
+}
+
+/// A rayon pool of `workers` threads, built before the rounds.
+pub(super) fn rayon_pool(workers: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .build()
+        .expect("a rayon pool of a few threads builds")
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+
+    #[test]
+    fn round_robin_runs_every_task_once_dealt_by_thread() {
+        let seen = Mutex::new(Vec::new());
+        let sum = round_robin(7, 3, thread::current, |me, i| {
+            seen.lock().unwrap().push((i, me.id()));
+            i
+        });
+        assert_eq!(sum, (0..7).sum::<u64>());
+        let seen = seen.into_inner().unwrap();
+        let mut tasks: Vec<u64> = seen.iter().map(|(i, _)| *i).collect();
+        tasks.sort_unstable();
+        assert_eq!(tasks, (0..7).collect::<Vec<_>>());
+        // Tasks 0, 3 and 6 went to the same thread, and 1 to another.
+        let thread_of = |task: u64| seen.iter().find(|(i, _)| *i == task).unwrap().1;
+        assert_eq!(thread_of(0), thread_of(3));
+        assert_eq!(thread_of(0), thread_of(6));
+        assert_ne!(thread_of(0), thread_of(1));
+    }
+
+    #[test]
+    fn each_thread_reports_in_order() {
+        assert_eq!(on_each_thread(4, |w| w * 10), [0, 10, 20, 30]);
+    }
+}
