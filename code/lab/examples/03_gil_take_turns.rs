@@ -148,3 +148,49 @@ impl Gil {
         self.state.lock().unwrap().switch_number
     }
 }
+
+// The inline GIL's own tests: `cargo test -p lab` compiles this file into the examples' test
+// binary too (tests/examples/ch03_gil.rs) and runs them. The page shows only `main`.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// FORCE_SWITCHING: a holder that drops the GIL because a waiter asked does not run again
+    /// until the waiter has held it. Without it, the old holder, still on its CPU, would
+    /// usually take the GIL straight back. Repeated, because that race goes either way.
+    #[test]
+    fn a_requested_drop_hands_the_gil_to_the_waiter_first() {
+        for _ in 0..50 {
+            // An interval of an hour: no timeout plays a part, the request is set by hand.
+            let gil = Arc::new(Gil::new(Duration::from_secs(3600)));
+            let order = Arc::new(Mutex::new(Vec::new()));
+            gil.take_gil(1);
+            let waiter = {
+                let (gil, order) = (gil.clone(), order.clone());
+                thread::spawn(move || {
+                    gil.take_gil(2);
+                    order.lock().unwrap().push(2);
+                    gil.drop_gil(2, true);
+                })
+            };
+            gil.drop_request.store(true, Ordering::Relaxed); // as if thread 2 had waited
+            gil.eval_breaker(1);
+            order.lock().unwrap().push(1);
+            gil.drop_gil(1, true);
+            waiter.join().unwrap();
+            assert_eq!(*order.lock().unwrap(), [2, 1], "the holder ran again first");
+        }
+    }
+
+    #[test]
+    fn retaking_ones_own_gil_is_not_a_switch() {
+        let gil = Gil::new(Duration::from_millis(1));
+        gil.take_gil(1);
+        gil.drop_gil(1, true);
+        gil.take_gil(1);
+        assert_eq!(gil.switch_number(), 1);
+        gil.drop_gil(1, true);
+        gil.take_gil(2);
+        assert_eq!(gil.switch_number(), 2);
+    }
+}

@@ -22,6 +22,19 @@ use lab_results::{Estimate, Experiment, Machine, Metric, Point};
 
 use crate::chart;
 use crate::format::{self, Kind, escape};
+use crate::registry::Directive;
+
+/// `{{#bench ID}}`, as the registry lists it.
+pub(crate) const DIRECTIVE: Directive = Directive {
+    name: "bench",
+    usage: "{{#bench ID}}",
+    becomes: "the experiment's table, each figure with its 95% interval; its chart; how its \
+              rounds went; and the machine it was measured on",
+    render: |lab, id| {
+        let results = lab.results()?;
+        Ok(render(id, lab.fresh(results, id)?))
+    },
+};
 
 /// The whole figure for experiment `id`.
 pub(crate) fn render(id: &str, experiment: &Experiment) -> String {

@@ -3,70 +3,78 @@
 //! A directive is `{{#name argument}}`. mdBook's own (`include`, `rustdoc_include`,
 //! `playground`, `title`) are gone by the time this preprocessor runs; any `{{#…}}` left is
 //! either ours or a mistake, and a mistake stops the build.
+//!
+//! `\{{#…}}` is an escape, as in mdBook: the page shows the directive as written, without
+//! the backslash, and nothing runs. mdBook's `links` preprocessor runs first and already
+//! drops the backslash of every escaped `{{#…}}`, ours too, so an escape is recognised in
+//! the chapter's source as well as in the text this preprocessor receives.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// One parsed directive.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Directive {
-    /// `{{#bench ID}}`
-    Bench(String),
-    /// `{{#output EXAMPLE}}`
-    Output(String),
-    /// `{{#claim ID: statement}}`: the text after `claim`.
-    Claim(String),
-    /// `{{#anything-else …}}`
-    Unknown(String),
-}
-
-/// A directive and where it sits in the chapter's content.
+/// One directive found in a chapter's content.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
-    /// Byte offset of `{{`.
+    /// Byte offset of `{{` (or of the escaping backslash).
     pub start: usize,
     /// Byte offset just past `}}`.
     pub end: usize,
-    /// The directive as written, `{{#…}}`.
+    /// The directive as written, `{{#…}}`, without any escaping backslash.
     pub text: String,
-    /// What it asks for.
-    pub directive: Directive,
+    /// The name after `{{#`.
+    pub name: String,
+    /// The text after the name, trimmed.
+    pub argument: String,
+    /// Whether it ends with `}}` on its own line; an unclosed one is always an error.
+    pub closed: bool,
+    /// Whether it was escaped with a backslash, and is to be shown rather than run.
+    pub escaped: bool,
 }
 
-/// Every directive in `content`, in order. An opening `{{#` without its `}}` on the same line
-/// is reported as an unknown directive, so that a typo never reaches the page.
-pub fn find(content: &str) -> Vec<Found> {
-    let mut found = Vec::new();
+/// Every directive in `content`, in order; `source` is the chapter as written, where an
+/// escape that mdBook already removed from `content` can still be seen.
+pub fn find(source: &str, content: &str) -> Vec<Found> {
+    let mut found: Vec<Found> = Vec::new();
     let mut from = 0;
     while let Some(offset) = content[from..].find("{{#") {
-        let start = from + offset;
-        let line_end = content[start..]
+        let open = from + offset;
+        let line_end = content[open..]
             .find('\n')
-            .map_or(content.len(), |i| start + i);
-        let (end, inner) = match content[start..line_end].find("}}") {
-            Some(close) => (start + close + 2, &content[start + 3..start + close]),
-            None => (line_end, &content[start + 3..line_end]),
+            .map_or(content.len(), |i| open + i);
+        let (end, inner, closed) = match content[open..line_end].find("}}") {
+            Some(close) => (open + close + 2, &content[open + 3..open + close], true),
+            None => (line_end, &content[open + 3..line_end], false),
         };
-        let closed = end != line_end || content[start..end].ends_with("}}");
         let inner = inner.trim();
         let (name, argument) = inner
             .split_once(char::is_whitespace)
             .map_or((inner, ""), |(n, a)| (n, a.trim()));
-        let directive = match (name, closed) {
-            ("bench", true) => Directive::Bench(argument.to_string()),
-            ("output", true) => Directive::Output(argument.to_string()),
-            ("claim", true) => Directive::Claim(argument.to_string()),
-            _ => Directive::Unknown(name.to_string()),
-        };
+        let text = content[open..end].to_string();
+        let backslash = content[..open].ends_with('\\');
+        let nth = found.iter().filter(|f| f.text == text).count();
+        let escaped = backslash || escaped_in_source(source, &text, nth);
         found.push(Found {
-            start,
+            start: if backslash { open - 1 } else { open },
             end,
-            text: content[start..end].to_string(),
-            directive,
+            text,
+            name: name.to_string(),
+            argument: argument.to_string(),
+            closed,
+            escaped,
         });
         from = end;
     }
     found
+}
+
+/// Whether the `nth` occurrence of `text` in the chapter's source is escaped. The content's
+/// occurrences follow the source's in order; one that came in through an include has no
+/// counterpart, and is not escaped.
+fn escaped_in_source(source: &str, text: &str, nth: usize) -> bool {
+    source
+        .match_indices(text)
+        .nth(nth)
+        .is_some_and(|(at, _)| source[..at].ends_with('\\'))
 }
 
 /// `path:line` of a directive, for error messages an editor can jump to.
@@ -108,33 +116,55 @@ pub fn line_of(text: &str, at: usize) -> usize {
 mod tests {
     use super::*;
 
-    #[test]
-    fn finds_each_kind() {
-        let text = "a {{#bench cpu-bound}} b\n{{#output 01_x}}\n{{#claim io: t is at most 1 s at every point}}\n{{#benhc x}}";
-        let kinds: Vec<Directive> = find(text).into_iter().map(|f| f.directive).collect();
-        assert_eq!(
-            kinds,
-            [
-                Directive::Bench("cpu-bound".into()),
-                Directive::Output("01_x".into()),
-                Directive::Claim("io: t is at most 1 s at every point".into()),
-                Directive::Unknown("benhc".into()),
-            ]
-        );
+    fn names(text: &str) -> Vec<(String, String, bool)> {
+        find(text, text)
+            .into_iter()
+            .map(|f| (f.name, f.argument, f.closed))
+            .collect()
     }
 
     #[test]
-    fn an_unclosed_directive_is_unknown() {
-        let found = find("x {{#bench cpu-bound\nnext");
+    fn finds_names_and_arguments() {
+        let text = "a {{#bench cpu-bound}} b\n{{#output 01_x}}\n{{#claim io: t is at most 1 s at every point}}\n{{#benhc x}}";
+        let found = names(text);
+        let expect = [
+            ("bench", "cpu-bound"),
+            ("output", "01_x"),
+            ("claim", "io: t is at most 1 s at every point"),
+            ("benhc", "x"),
+        ];
+        for ((name, argument, closed), (n, a)) in found.iter().zip(expect) {
+            assert_eq!((name.as_str(), argument.as_str(), *closed), (n, a, true));
+        }
+        assert_eq!(found.len(), 4);
+    }
+
+    #[test]
+    fn an_unclosed_directive_is_found_unclosed() {
+        let found = find("x {{#bench cpu-bound\nnext", "x {{#bench cpu-bound\nnext");
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].directive, Directive::Unknown("bench".into()));
+        assert!(!found[0].closed);
+    }
+
+    #[test]
+    fn a_backslash_escapes_in_the_content_or_in_the_source() {
+        // Before mdBook's links preprocessor: the backslash is in the content.
+        let raw = "show `\\{{#bench a}}`, run {{#bench a}}";
+        let found = find(raw, raw);
+        assert!(found[0].escaped && !found[1].escaped);
+        assert_eq!(&raw[found[0].start..found[0].end], "\\{{#bench a}}");
+        assert_eq!(found[0].text, "{{#bench a}}");
+        // After it: the backslash is gone from the content, but the source still has it.
+        let content = "show `{{#bench a}}`, run {{#bench a}}";
+        let found = find(raw, content);
+        assert!(found[0].escaped && !found[1].escaped);
     }
 
     #[test]
     fn location_prefers_the_source_line() {
         let source = "# T\n\ntext\n{{#bench a}}\n";
         let content = "# T\n\nincluded\nlines\ntext\n{{#bench a}}\n";
-        let found = &find(content)[0];
+        let found = &find(source, content)[0];
         let at = SourceLocation::of(Path::new("book/x.md"), source, content, found);
         assert_eq!(at.to_string(), "book/x.md:4");
     }

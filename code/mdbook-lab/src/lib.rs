@@ -1,11 +1,7 @@
-//! `mdbook-lab`: the mdBook preprocessor that turns this book's directives into measured
-//! content. It runs after mdBook's `links` preprocessor, so it sees included text too.
-//!
-//! | directive | becomes |
-//! |---|---|
-//! | `{{#bench ID}}` | the experiment's table, an SVG chart and a line naming the machine |
-//! | `{{#output EXAMPLE}}` | the stdout of `code/lab/examples/EXAMPLE.rs`, run at build time |
-//! | `{{#claim ID: …}}` | ✓ and the measured value, or a visible "did not hold on this machine" |
+//! `mdbook-lab`: the mdBook preprocessor that turns this book's directives (`{{#bench}}`,
+//! `{{#claim}}`, `{{#output}}` and the rest: see `registry`) into measured content. It runs
+//! after mdBook's `links` preprocessor, so it sees included text too. `\{{#…}}` shows a
+//! directive instead of running it.
 //!
 //! It also checks every `{{#include}}` and `{{#rustdoc_include}}` in the chapter sources, because
 //! mdBook only logs a missing file or anchor and builds anyway, and that every runnable Rust
@@ -21,21 +17,27 @@
 //!
 //! # Layout
 //!
-//! - [`directive`]: finding directives in a chapter and locating them in the source file.
-//! - `bench`, `chart`: rendering an experiment.
-//! - `claim`: parsing and checking claims.
-//! - `output`: running examples, with a time limit and a cache keyed by the source's hash.
-//! - `includes`: checking include links.
+//! - [`directive`]: finding directives (and escapes) in a chapter and locating them in the
+//!   source file.
+//! - `registry`: every directive in one list, the unknown-directive error, and the
+//!   `{{#directives}}` table generated from it.
+//! - One module per directive, owning its parsing and rendering: `bench` (with `chart`),
+//!   `claim`, `output` (running examples, with a time limit and a cache keyed by the
+//!   source's hash).
+//! - `includes`: checking include links; `dedent`: include-only excerpts lose their shared
+//!   indentation.
 //! - `playground`: checking that runnable Rust blocks use only the playground's crates.
 
 mod bench;
 mod chart;
 mod claim;
+mod dedent;
 pub mod directive;
 mod format;
 mod includes;
 mod output;
 mod playground;
+mod registry;
 
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
@@ -46,7 +48,7 @@ use lab_results::{DEFAULT_PATH, Experiment, Results, stale_because};
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 
-use directive::{Directive, SourceLocation};
+use directive::SourceLocation;
 pub use output::Examples;
 
 /// The preprocessor. Holds where to find results and examples.
@@ -55,7 +57,7 @@ pub struct Lab {
     results_path: PathBuf,
     /// The repository root, where an experiment's source paths start.
     root: PathBuf,
-    examples: Examples,
+    pub(crate) examples: Examples,
     results: OnceCell<Result<Results, String>>,
 }
 
@@ -110,7 +112,7 @@ impl Lab {
     }
 
     /// The results, loaded once.
-    fn results(&self) -> Result<&Results> {
+    pub(crate) fn results(&self) -> Result<&Results> {
         let loaded = self
             .results
             .get_or_init(|| Results::load(&self.results_path).map_err(|e| format!("{e:#}")));
@@ -118,7 +120,7 @@ impl Lab {
     }
 
     /// Experiment `id`, if it was measured and its code has not changed since.
-    fn fresh<'r>(&self, results: &'r Results, id: &str) -> Result<&'r Experiment> {
+    pub(crate) fn fresh<'r>(&self, results: &'r Results, id: &str) -> Result<&'r Experiment> {
         let experiment = claim::find(results, id)?;
         if let Some(why) = stale_because(experiment, &self.root) {
             bail!(
@@ -135,13 +137,28 @@ impl Lab {
         let shown = display_path(&self.root, file);
         let mut errors = includes::check(file, &shown, source);
         errors.extend(playground::check(&shown, source, content));
+        let content = dedent::excerpts(source, content);
+        let content = content.as_str();
         let mut out = String::with_capacity(content.len());
         let mut rest = 0;
-        for found in directive::find(content) {
+        for found in directive::find(source, content) {
             out.push_str(&content[rest..found.start]);
             rest = found.end;
+            if found.escaped {
+                out.push_str(&found.text);
+                continue;
+            }
             let at = SourceLocation::of(&shown, source, content, &found);
-            match self.render(&found.directive) {
+            let rendered = if found.closed {
+                registry::render(self, &found.name, &found.argument)
+            } else {
+                Err(anyhow!(
+                    "`{{{{#{}` is not closed on its line; write it as {}",
+                    found.name,
+                    usage_of(&found.name)
+                ))
+            };
+            match rendered {
                 Ok(html) => out.push_str(&html),
                 Err(err) => errors.push(format!("{at}: {err:#}")),
             }
@@ -153,33 +170,14 @@ impl Lab {
             Err(anyhow!(errors.join("\n")))
         }
     }
+}
 
-    fn render(&self, directive: &Directive) -> Result<String> {
-        match directive {
-            Directive::Bench(id) => {
-                let results = self.results()?;
-                Ok(bench::render(id, self.fresh(results, id)?))
-            }
-            Directive::Claim(text) => {
-                let results = self.results()?;
-                let parsed = claim::Claim::parse(text)?;
-                for id in parsed.experiments() {
-                    self.fresh(results, id)?;
-                }
-                let verdict = parsed.check(results)?;
-                Ok(claim::render(&parsed, &verdict))
-            }
-            Directive::Output(name) => {
-                let stdout = self.examples.stdout_of(name)?;
-                Ok(output::render(name, &stdout))
-            }
-            Directive::Unknown(name) => bail!(
-                "unknown directive `{{{{#{name} …}}}}`; this book knows {{{{#bench ID}}}}, \
-                 {{{{#output EXAMPLE}}}} and {{{{#claim ID: …}}}} (and mdBook's include, \
-                 rustdoc_include, playground and title)"
-            ),
-        }
-    }
+/// How directive `name` is written, or the error that lists every directive.
+fn usage_of(name: &str) -> String {
+    registry::REGISTRY
+        .iter()
+        .find(|d| d.name == name)
+        .map_or_else(|| registry::unknown(name), |d| format!("`{}`", d.usage))
 }
 
 impl Preprocessor for Lab {

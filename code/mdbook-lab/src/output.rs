@@ -21,6 +21,15 @@ use anyhow::{Context, Result, anyhow, bail};
 use wait_timeout::ChildExt;
 
 use crate::format::escape;
+use crate::registry::Directive;
+
+/// `{{#output EXAMPLE}}`, as the registry lists it.
+pub(crate) const DIRECTIVE: Directive = Directive {
+    name: "output",
+    usage: "{{#output EXAMPLE}}",
+    becomes: "what code/lab/examples/EXAMPLE.rs printed when this book was built",
+    render: |lab, name| Ok(render(name, &lab.examples.stdout_of(name)?)),
+};
 
 /// Where examples live and how they are run.
 pub struct Examples {

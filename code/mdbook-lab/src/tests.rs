@@ -200,6 +200,39 @@ fn an_unknown_directive_fails_with_file_and_line() {
 }
 
 #[test]
+fn an_unclosed_directive_says_how_to_write_it() {
+    let f = Fixture::new("unclosed");
+    let err = error_of(f.render("# T\n{{#bench cpu-bound\n"));
+    assert!(
+        err.starts_with(
+            "book/ch.md:2: `{{#bench` is not closed on its line; write it as `{{#bench ID}}`"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_directives_table_lists_the_registry_and_is_marked() {
+    let f = Fixture::new("directives");
+    let html = f.render("{{#directives}}").unwrap();
+    assert!(
+        html.starts_with("<div data-lab-directive=\"directives\""),
+        "{html}"
+    );
+    assert!(html.contains("<code>{{#claim ID:"), "{html}");
+    let err = error_of(f.render("{{#directives please}}"));
+    assert!(err.contains("takes no argument"), "{err}");
+}
+
+#[test]
+fn an_escaped_directive_is_left_as_written() {
+    let f = Fixture::new("escaped");
+    // No results file: an escaped directive must not even look for one.
+    let html = f.render("`\\{{#bench nope}}` and \\{{#whatever}}").unwrap();
+    assert_eq!(html, "`{{#bench nope}}` and {{#whatever}}");
+}
+
+#[test]
 fn an_unknown_experiment_lists_the_known_ones() {
     let f = Fixture::new("unknownexp");
     f.write_results("CPU");

@@ -57,6 +57,20 @@ impl FixtureBook {
     fn page(&self) -> String {
         fs::read_to_string(self.root.join("html/chapter.html")).unwrap()
     }
+
+    /// Builds the book with `hostile_results()` as its results, and returns the page.
+    fn built_with_hostile_results(&self) -> String {
+        hostile_results()
+            .save(&self.root.join("results.json"))
+            .unwrap();
+        let output = self.build();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        self.page()
+    }
 }
 
 fn assert_build_fails(book: &FixtureBook, expected: &[&str]) {
@@ -101,6 +115,21 @@ fn an_unknown_directive_fails_the_build() {
     );
 }
 
+/// `\{{#…}}` shows a directive instead of running it, even though mdBook's own `links`
+/// preprocessor removes the backslash before this one sees the chapter.
+#[test]
+fn an_escaped_directive_is_shown_not_run() {
+    let book = FixtureBook::new("escaped", "results = \"results.json\"\n");
+    book.write(
+        "book/chapter.md",
+        "# Escaped\n\nWrite `\\{{#bench hostile}}` to get this:\n\n{{#bench hostile}}\n\n\\{{#nonsense at all}}\n",
+    );
+    let page = book.built_with_hostile_results();
+    assert!(page.contains("<code>{{#bench hostile}}</code>"), "{page}");
+    assert!(page.contains("{{#nonsense at all}}"), "{page}");
+    assert_eq!(page.matches("<table class=\"lab-bench-table\">").count(), 1);
+}
+
 /// Captured output and an experiment title holding HTML are shown as text. The browser test
 /// opens this page too and checks that no script ran.
 #[test]
@@ -131,17 +160,7 @@ fn html_in_output_and_titles_is_shown_as_text() {
             .unwrap(),
         &format!("{HOSTILE}\na & b\n"),
     );
-    hostile_results()
-        .save(&book.root.join("results.json"))
-        .unwrap();
-
-    let output = book.build();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let page = book.page();
+    let page = book.built_with_hostile_results();
     assert!(!page.contains(HOSTILE), "raw script tag reached the page");
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;\na &amp; b</code>"));
     assert!(page.contains("<figcaption>&lt;script&gt;alert(1)&lt;/script&gt; a &amp; b"));

@@ -7,7 +7,9 @@
 //! cargo xtask bench [--quick|--full] [--stale] [--disturb] [--seed N] [ID…]
 //!                                  measure into target/lab/results.json, keeping the
 //!                                  experiments not named
-//! cargo xtask test                 everything CI runs
+//! cargo xtask test [STEP…]         everything CI runs, or only the named steps (tools fmt
+//!                                  clippy cargo-test loom actionlint mermaid-assets book
+//!                                  built-book mdbook-test links browser)
 //! ```
 //!
 //! std only, so that `cargo xtask` compiles in seconds on a fresh clone.
@@ -30,7 +32,7 @@ fn main() -> ExitCode {
         Some("book") => book::book(),
         Some("serve") => book::serve(&args[1..]),
         Some("bench") => book::bench(&args[1..]),
-        Some("test") => test::test(),
+        Some("test") => test::test(&args[1..]),
         Some(other) => Err(format!("unknown task `{other}`\n\n{USAGE}")),
         None => Err(USAGE.to_string()),
     };
@@ -44,7 +46,7 @@ fn main() -> ExitCode {
 }
 
 const USAGE: &str = "usage: cargo xtask <book | serve [ARGS…] | bench [--quick|--full] [--stale] \
-                     [--disturb] [--seed N] [ID…] | test>";
+                     [--disturb] [--seed N] [ID…] | test [STEP…]>";
 
 /// The repository root: xtask lives in `code/xtask`.
 fn root() -> PathBuf {

@@ -25,24 +25,26 @@ const STEPS: &[Step] = &[
             "warnings",
         ]))
     }),
-    ("cargo test", || {
+    ("cargo-test", || {
         cmd::run(cargo().args(["test", "--workspace"]))
     }),
     ("loom", loom),
     ("actionlint", actionlint),
-    ("mermaid assets", mermaid_assets_fresh),
+    ("mermaid-assets", mermaid_assets_fresh),
     ("book", book::book),
-    ("built book", checks::built_book),
-    ("mdbook test", mdbook_test),
+    ("built-book", checks::built_book),
+    ("mdbook-test", mdbook_test),
     ("links", links),
     ("browser", browser),
 ];
 
-/// Runs every step; stops at the first failure and prints how long each step took.
-pub(crate) fn test() -> Result {
+/// `cargo xtask test [STEP…]`: the named steps, in the order given, or every step. Stops at
+/// the first failure and prints how long each step took.
+pub(crate) fn test(only: &[String]) -> Result {
+    let steps = chosen(only)?;
     let mut timings: Vec<(&str, f64)> = Vec::new();
     let mut outcome = Ok(());
-    for (name, run) in STEPS {
+    for (name, run) in steps {
         eprintln!("\n=== {name}");
         let start = Instant::now();
         outcome = run().map_err(|e| format!("step `{name}` failed: {e}"));
@@ -58,6 +60,25 @@ pub(crate) fn test() -> Result {
     outcome?;
     eprintln!("all checks passed");
     Ok(())
+}
+
+/// The steps `only` names, in its order, or all of them when it names none.
+fn chosen(only: &[String]) -> Result<Vec<Step>> {
+    if only.is_empty() {
+        return Ok(STEPS.to_vec());
+    }
+    only.iter()
+        .map(|name| {
+            STEPS
+                .iter()
+                .find(|(step, _)| step == name)
+                .copied()
+                .ok_or_else(|| {
+                    let known: Vec<&str> = STEPS.iter().map(|(step, _)| *step).collect();
+                    format!("unknown step `{name}`; the steps are: {}", known.join(" "))
+                })
+        })
+        .collect()
 }
 
 /// The GIL model's loom tests, in their own target dir (`--cfg loom` rebuilds everything).
@@ -187,4 +208,24 @@ fn browser() -> Result {
             .args(["--test", "--test-reporter=spec"])
             .arg(root().join("code/browser/book.test.mjs")),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_are_chosen_by_name_in_the_order_given() {
+        let names = |only: &[&str]| -> Vec<&str> {
+            let only: Vec<String> = only.iter().map(|s| s.to_string()).collect();
+            chosen(&only).unwrap().iter().map(|(n, _)| *n).collect()
+        };
+        assert_eq!(names(&["built-book", "book"]), ["built-book", "book"]);
+        assert_eq!(names(&[]).len(), STEPS.len());
+        let err = chosen(&["boook".to_string()]).unwrap_err();
+        assert!(
+            err.contains("unknown step `boook`") && err.contains("built-book"),
+            "{err}"
+        );
+    }
 }

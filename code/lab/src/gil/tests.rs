@@ -3,7 +3,7 @@
 //! hangs.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Barrier, mpsc};
+use std::sync::{Arc, Barrier, Mutex, mpsc};
 use std::thread;
 use std::time::Duration;
 
@@ -48,15 +48,28 @@ fn cpu_bound_threads_never_run_bytecode_at_once_and_take_turns() {
     let gil = Gil::new();
     gil.set_switch_interval(Duration::from_micros(200)).unwrap();
     let running = Arc::new(AtomicUsize::new(0));
+    // Who ran each stretch of units, in order: a new entry each time the runner changes.
+    let stretches = Arc::new(Mutex::new(Vec::<u64>::new()));
     let start = Arc::new(Barrier::new(3));
     let handles: Vec<_> = (0..3)
         .map(|_| {
-            let (gil, running, start) = (gil.clone(), running.clone(), start.clone());
+            let (gil, running, stretches, start) = (
+                gil.clone(),
+                running.clone(),
+                stretches.clone(),
+                start.clone(),
+            );
             thread::spawn(move || {
                 start.wait();
                 let mut py = gil.thread();
-                py.run_bytecode(200_000, |_| {
+                let me = py.id();
+                py.run_bytecode(2_000_000, |_| {
                     assert_eq!(running.fetch_add(1, Ordering::SeqCst), 0, "two holders");
+                    let mut log = stretches.lock().unwrap();
+                    if log.last() != Some(&me) {
+                        log.push(me);
+                    }
+                    drop(log);
                     running.fetch_sub(1, Ordering::SeqCst);
                 });
             })
@@ -65,8 +78,14 @@ fn cpu_bound_threads_never_run_bytecode_at_once_and_take_turns() {
     for h in handles {
         h.join().unwrap();
     }
-    // Three first acquisitions at least; more whenever a waiter got its turn.
-    assert!(gil.switch_number() >= 3);
+    // Taking turns means some thread was stopped mid-work and resumed later: it ran more
+    // than one stretch. Three first acquisitions alone would give three stretches, one each.
+    let stretches = stretches.lock().unwrap();
+    let resumed = (1..=3).any(|id| stretches.iter().filter(|&&s| s == id).count() > 1);
+    assert!(
+        resumed,
+        "no thread was ever stopped and resumed: {stretches:?}"
+    );
 }
 
 #[test]

@@ -160,17 +160,66 @@ pub(crate) fn assert_last_line(actual: &[String], expected: &str) {
     );
 }
 
+/// The code of a Rust source, without its `//` comments: a comment that names an example
+/// does not run it.
+fn code_of(source: &str) -> String {
+    source
+        .lines()
+        .map(|line| {
+            // The first `//` outside a string literal starts a comment.
+            let mut in_string = false;
+            let bytes = line.as_bytes();
+            let end = (0..bytes.len())
+                .find(|&i| {
+                    if bytes[i] == b'"' && (i == 0 || bytes[i - 1] != b'\\') {
+                        in_string = !in_string;
+                    }
+                    !in_string && bytes[i..].starts_with(b"//")
+                })
+                .unwrap_or(bytes.len());
+            &line[..end]
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The names of the examples under `examples/`, sorted.
+fn example_names() -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(crate_dir().join("examples"))
+        .expect("examples/ is readable")
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+        .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Every chapter of the book, as written.
+fn chapters() -> String {
+    let book = crate_dir().join("../../book");
+    let mut text = String::new();
+    for entry in fs::read_dir(&book).expect("book/ is readable") {
+        let path = entry.expect("a directory entry").path();
+        if path.extension().is_some_and(|ext| ext == "md") {
+            text += &fs::read_to_string(&path).expect("a chapter is readable");
+        }
+    }
+    text
+}
+
 /// Every file in `examples/` is run by some test, and every chapter module is compiled.
 ///
-/// A test "runs" an example when a chapter module under `tests/examples/` contains the call
-/// `run("NAME")` (as `support::run("NAME")`). Reading the sources, rather than keeping a list,
-/// means a new chapter module only has to be declared in `main.rs`.
+/// A test "runs" an example when a chapter module under `tests/examples/` calls
+/// `run("NAME")` (as `support::run("NAME")`) in its code, not in a comment. Reading the
+/// sources, rather than keeping a list, means a new chapter module only has to be declared in
+/// `main.rs`.
 #[test]
 fn every_example_has_a_test() {
     let tests_dir = crate_dir().join("tests/examples");
     let main_rs = fs::read_to_string(tests_dir.join("main.rs")).expect("main.rs is readable");
 
-    let mut test_sources = String::new();
+    let mut test_code = String::new();
     for entry in fs::read_dir(&tests_dir).expect("tests/examples is readable") {
         let path = entry.expect("a directory entry").path();
         let stem = path
@@ -182,26 +231,74 @@ fn every_example_has_a_test() {
             continue;
         }
         assert!(
-            main_rs.contains(&format!("mod {stem};")),
+            code_of(&main_rs).contains(&format!("mod {stem};")),
             "tests/examples/{stem}.rs is not compiled: add `mod {stem};` to tests/examples/main.rs"
         );
-        test_sources += &fs::read_to_string(&path).expect("a test module is readable");
+        test_code += &code_of(&fs::read_to_string(&path).expect("a test module is readable"));
     }
 
-    let mut untested = Vec::new();
-    for entry in fs::read_dir(crate_dir().join("examples")).expect("examples/ is readable") {
-        let path = entry.expect("a directory entry").path();
-        if path.extension().is_some_and(|ext| ext == "rs") {
-            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-            if !test_sources.contains(&format!("run(\"{name}\")")) {
-                untested.push(name);
-            }
-        }
-    }
-    untested.sort();
+    let untested: Vec<String> = example_names()
+        .into_iter()
+        .filter(|name| !test_code.contains(&format!("run(\"{name}\")")))
+        .collect();
     assert!(
         untested.is_empty(),
         "these examples have no test: {untested:?}; add a test that calls \
          `support::run(\"NAME\")` to the chapter's module under tests/examples/"
     );
+}
+
+/// Every example is shown on some page (whole, by `rustdoc_include`) or has its output there.
+#[test]
+fn every_example_is_on_a_page() {
+    let book = chapters();
+    let unused: Vec<String> = example_names()
+        .into_iter()
+        .filter(|name| {
+            !book.contains(&format!("code/lab/examples/{name}.rs"))
+                && !book.contains(&format!("{{{{#output {name}}}}}"))
+        })
+        .collect();
+    assert!(
+        unused.is_empty(),
+        "no page shows these examples: {unused:?}; include them in their chapter, or delete them"
+    );
+}
+
+/// Every example a page names exists, so (by `every_example_has_a_test`) it is tested.
+#[test]
+fn every_example_a_page_names_exists() {
+    let book = chapters();
+    let names = example_names();
+    let mut named: Vec<&str> = Vec::new();
+    for (marker, end) in [("code/lab/examples/", ".rs"), ("{{#output ", "}}")] {
+        for (at, _) in book.match_indices(marker) {
+            if book[..at].ends_with('\\') {
+                continue; // an escaped directive, shown rather than run
+            }
+            let rest = &book[at + marker.len()..];
+            let len = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            // A name, then the end right after it: not prose about `examples/*`.
+            if len > 0 && rest[len..].starts_with(end) {
+                named.push(&rest[..len]);
+            }
+        }
+    }
+    let missing: Vec<&&str> = named
+        .iter()
+        .filter(|n| !names.iter().any(|known| known == *n))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "pages name examples that do not exist: {missing:?}"
+    );
+}
+
+#[test]
+fn a_comment_naming_an_example_does_not_count() {
+    let code = code_of("run(\"a\"); // run(\"b\")\nlet url = \"http://x\"; run(\"c\");");
+    assert!(code.contains("run(\"a\")") && code.contains("run(\"c\")"));
+    assert!(!code.contains("run(\"b\")"), "{code}");
 }

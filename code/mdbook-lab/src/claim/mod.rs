@@ -39,6 +39,24 @@ use lab_results::{Experiment, Metric, Results};
 
 pub(crate) use render::render;
 
+use crate::registry::Directive;
+
+/// `{{#claim …}}`, as the registry lists it.
+pub(crate) const DIRECTIVE: Directive = Directive {
+    name: "claim",
+    usage: "{{#claim ID: STRATEGY METRIC is at most|at least|within P% of VALUE at …}}",
+    becomes: "the sentence with ✓, ✗ \"did not hold on this machine\", or \"not settled on \
+              this machine\", judged by this build's 95% intervals",
+    render: |lab, text| {
+        let results = lab.results()?;
+        let claim = Claim::parse(text)?;
+        for id in claim.experiments() {
+            lab.fresh(results, id)?;
+        }
+        Ok(render(&claim, &claim.check(results)?))
+    },
+};
+
 /// A parsed claim.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Claim {
