@@ -229,6 +229,62 @@ test("bench charts are visible and take the text colour in light and dark themes
     assert.deepEqual(problems, []);
 });
 
+test("timelines are visible in both themes, and their switch shows one value at a time", async () => {
+    const problems = [];
+    const withTimelines = pages()
+        .filter((p) => p !== "print.html")
+        .filter((p) => readFileSync(join(BOOK, p), "utf8").includes('class="lab-timeline"'));
+    assert.ok(withTimelines.length > 0, "no page has a timeline");
+    let timelines = 0;
+    let switches = 0;
+    for (const p of withTimelines) {
+        const luminance = {};
+        for (const theme of ["light", "navy"]) {
+            const { page, errors } = await open(p, theme);
+            // Every visible picture has a size and takes the theme's text colour.
+            const shown = await page.$$eval("figure.lab-timeline .lab-timeline-picture:not([hidden]) svg", (svgs) =>
+                svgs.map((svg) => {
+                    const box = svg.getBoundingClientRect();
+                    const [r, g, b] = getComputedStyle(svg).color.match(/\d+/g).map(Number);
+                    return { width: box.width, height: box.height, luminance: (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 };
+                }));
+            const figures = await page.$$eval("figure.lab-timeline", (els) => els.length);
+            if (shown.length !== figures) problems.push(`${p} (${theme}): ${figures} timelines but ${shown.length} pictures shown`);
+            shown.forEach((t, i) => {
+                if (!(t.width > 0 && t.height > 0)) problems.push(`${p} (${theme}): timeline ${i + 1} has size ${t.width}×${t.height}`);
+            });
+            luminance[theme] = shown.map((t) => t.luminance);
+            if (theme === "light") timelines += figures;
+            // Each switch: choosing another value shows that value's picture, and only it.
+            if (theme === "light") {
+                for (const figure of await page.$$("figure.lab-timeline:has(.lab-timeline-switch)")) {
+                    const values = await figure.$$eval("input[type=radio]", (inputs) => inputs.map((i) => i.value));
+                    for (const value of values.slice(1)) {
+                        await figure.$eval(`input[value="${value}"]`, (input) => input.click());
+                        const visible = await figure.$$eval(".lab-timeline-picture", (pictures) =>
+                            pictures.filter((el) => !el.hidden && el.getBoundingClientRect().height > 0).map((el) => el.dataset.x));
+                        if (visible.length !== 1 || visible[0] !== value) {
+                            problems.push(`${p}: choosing ${value} shows ${JSON.stringify(visible)}`);
+                        }
+                    }
+                    switches += 1;
+                }
+            }
+            for (const e of errors) problems.push(`${p} (${theme}): console error: ${e}`);
+            if (p.startsWith("03-")) await page.screenshot({ path: join(SHOTS, `timelines-${theme}.png`), fullPage: true });
+            await page.close();
+        }
+        luminance.light.forEach((l, i) => {
+            if (!(l < 0.5 && luminance.navy[i] > 0.5)) {
+                problems.push(`${p}: timeline ${i + 1} ink is not readable in both themes (light ${l.toFixed(2)}, navy ${luminance.navy[i].toFixed(2)})`);
+            }
+        });
+    }
+    console.log(`checked ${timelines} timelines in the light and navy themes, and ${switches} switches`);
+    assert.ok(switches > 0, "no timeline has a switch");
+    assert.deepEqual(problems, []);
+});
+
 test("the search box finds a word from a later chapter", async () => {
     // "convoy" appears only in the GIL chapter, two chapters after the page searched from.
     const { page } = await open("index.html");

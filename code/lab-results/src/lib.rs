@@ -12,6 +12,7 @@
 
 mod estimate;
 mod fingerprint;
+mod trace;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 pub use estimate::{CONFIDENCE, Estimate, MIN_FOR_INTERVAL};
 pub use fingerprint::{Source, fingerprint, fingerprints, stale_because};
+pub use trace::{Span, SpanKind, TRACE_SCHEMA, Trace, TraceLane, Traces};
 
 /// The version of this format. Readers reject any other.
 pub const SCHEMA: u32 = 2;
@@ -289,6 +291,12 @@ impl Experiment {
         }
     }
 
+    /// Names the run that measured this experiment (its date and seed), so that its traces
+    /// are never shown beside results from another run.
+    pub fn run_id(&self) -> String {
+        format!("{} seed {}", self.machine.date, self.sampling.seed)
+    }
+
     /// The ceiling a chart's "attainable" line is drawn at: this experiment's own where it
     /// measured one, else the suite run's calibration.
     pub fn ceiling_median(&self) -> f64 {
@@ -342,23 +350,27 @@ impl Results {
         })
     }
 
-    /// Writes the file whole or not at all: a temporary file renamed over the old one, so an
-    /// interrupted run never leaves a half-written results file behind.
+    /// Writes the file whole or not at all.
     pub fn save(&self, path: &Path) -> Result<()> {
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        }
-        let tmp = path.with_extension("json.tmp");
-        let json = serde_json::to_string_pretty(self)?;
-        fs::write(&tmp, json).with_context(|| format!("cannot write {}", tmp.display()))?;
-        fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))?;
-        Ok(())
+        write_whole(path, &serde_json::to_string_pretty(self)?)
     }
 
     /// Replaces (or adds) each experiment of `newer`, keeping every other one.
     pub fn merge(&mut self, newer: Results) {
         self.experiments.extend(newer.experiments);
     }
+}
+
+/// Writes `text` to `path` whole or not at all: a temporary file renamed over the old one, so
+/// an interrupted run never leaves a half-written file behind.
+fn write_whole(path: &Path, text: &str) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let tmp = path.with_extension("json.tmp");
+    fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+    fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
 }
 
 /// Values for tests and fixture books, where the numbers are made up to exercise a renderer

@@ -13,11 +13,13 @@
 //! - [`results`]: the `results.json` contract, read by the book's preprocessor.
 //! - [`machine`]: what machine this is, and its measured parallel ceiling.
 //! - [`suite`]: the experiments and the runner that measures them.
+//! - [`trace`]: recording what ran when, for the book's timelines.
 
 pub mod gil;
 pub mod machine;
 pub mod stats;
 pub mod suite;
+pub mod trace;
 pub mod workloads;
 
 /// The `results.json` contract, a crate of its own (`code/lab-results`) so that the

@@ -23,7 +23,7 @@
 //!   `{{#directives}}` table generated from it.
 //! - One module per directive, owning its parsing and rendering: `bench` (with `chart`),
 //!   `claim`, `output` (running examples, with a time limit and a cache keyed by the
-//!   source's hash).
+//!   source's hash), `timeline`.
 //! - `includes`: checking include links; `dedent`: include-only excerpts lose their shared
 //!   indentation.
 //! - `playground`: checking that runnable Rust blocks use only the playground's crates.
@@ -38,6 +38,7 @@ mod includes;
 mod output;
 mod playground;
 mod registry;
+mod timeline;
 
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
@@ -117,6 +118,11 @@ impl Lab {
             .results
             .get_or_init(|| Results::load(&self.results_path).map_err(|e| format!("{e:#}")));
         loaded.as_ref().map_err(|e| anyhow!("{e}"))
+    }
+
+    /// The results file.
+    pub(crate) fn results_path(&self) -> &Path {
+        &self.results_path
     }
 
     /// Experiment `id`, if it was measured and its code has not changed since.

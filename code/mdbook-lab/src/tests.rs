@@ -233,6 +233,60 @@ fn an_escaped_directive_is_left_as_written() {
 }
 
 #[test]
+fn a_timeline_needs_traces_from_the_same_run() {
+    use lab_results::{Span, SpanKind, TRACE_SCHEMA, Trace, TraceLane, Traces};
+
+    let f = Fixture::new("timeline");
+    f.write_results("CPU");
+    let err = error_of(f.render("{{#timeline cpu-bound rayon}}"));
+    assert!(
+        err.contains("cannot read trace file") && err.contains("cargo xtask bench"),
+        "{err}"
+    );
+    let results = Results::load(&f.results_path()).unwrap();
+    let mut traces = Traces {
+        schema: TRACE_SCHEMA,
+        experiment: "cpu-bound".into(),
+        run: "an older run".into(),
+        traces: vec![Trace {
+            strategy: "rayon".into(),
+            workers: 2,
+            tasks: 8,
+            params: Default::default(),
+            duration_ns: 1_000_000,
+            traced_value: 0.9,
+            untraced_median: 0.9,
+            dropped: 0,
+            lanes: vec![TraceLane {
+                label: "thread 1".into(),
+                spans: vec![Span {
+                    start_ns: 0,
+                    end_ns: 1_000_000,
+                    kind: SpanKind::Running,
+                }],
+            }],
+        }],
+    };
+    let path = Traces::path(&f.results_path(), "cpu-bound");
+    traces.save(&path).unwrap();
+    let err = error_of(f.render("{{#timeline cpu-bound rayon}}"));
+    assert!(err.contains("from another run"), "{err}");
+    traces.run = results.experiments["cpu-bound"].run_id();
+    traces.save(&path).unwrap();
+    let html = f.render("{{#timeline cpu-bound rayon}}").unwrap();
+    assert!(
+        html.starts_with("<figure data-lab-directive=\"timeline\""),
+        "{html}"
+    );
+    assert!(html.contains("<svg "), "{html}");
+    let err = error_of(f.render("{{#timeline cpu-bound}}"));
+    assert!(
+        err.contains("write it as `{{#timeline ID STRATEGY}}`"),
+        "{err}"
+    );
+}
+
+#[test]
 fn an_unknown_experiment_lists_the_known_ones() {
     let f = Fixture::new("unknownexp");
     f.write_results("CPU");

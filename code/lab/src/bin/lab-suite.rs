@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
-use lab::results::{DEFAULT_PATH, Results};
+use lab::results::{DEFAULT_PATH, Results, Traces};
 use lab::suite::{self, Mode, Options, gil_cpu};
 
 fn main() -> ExitCode {
@@ -39,12 +39,20 @@ fn run() -> Result<()> {
     let (options, out) = parse(&args)?;
     let mut results = existing_results(&out, &options);
     let measured = suite::run(&options, &results)?;
-    if measured.experiments.is_empty() {
+    if measured.results.experiments.is_empty() {
         return Ok(());
     }
-    results.merge(measured);
+    // Traces first: a results file never points at traces from an older run.
+    for traces in &measured.traces {
+        traces.save(&Traces::path(&out, &traces.experiment))?;
+    }
+    results.merge(measured.results);
     results.save(&out)?;
-    eprintln!("wrote {}", out.display());
+    eprintln!(
+        "wrote {} and {} trace files",
+        out.display(),
+        measured.traces.len()
+    );
     Ok(())
 }
 

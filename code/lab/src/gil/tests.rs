@@ -158,3 +158,66 @@ fn a_panic_inside_allow_threads_leaves_the_gil_free() {
     });
     rx.recv_timeout(DEADLINE).expect("the GIL was left locked");
 }
+
+#[test]
+fn a_recorded_timeline_shows_turns_waits_and_blocking() {
+    use std::sync::PoisonError;
+
+    use crate::trace::{Recording, SpanKind, TEST_RECORDINGS};
+
+    let _one = TEST_RECORDINGS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    let recording = Recording::start();
+    let gil = Gil::new();
+    gil.set_switch_interval(Duration::from_micros(200)).unwrap();
+    let start = Arc::new(Barrier::new(2));
+    let handles: Vec<_> = (0..2)
+        .map(|k| {
+            let (gil, start) = (gil.clone(), start.clone());
+            thread::spawn(move || {
+                start.wait();
+                let mut py = gil.thread();
+                py.name_in_timeline(&format!("gil-test {k}"));
+                py.run_bytecode(2_000_000, |_| {});
+                py.allow_threads(|| thread::sleep(Duration::from_millis(1)));
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let (lanes, dropped) = recording.finish();
+    let mine: Vec<_> = lanes
+        .iter()
+        .filter(|l| l.label.starts_with("gil-test"))
+        .collect();
+    assert_eq!((mine.len(), dropped), (2, 0));
+    for lane in &mine {
+        for kind in [
+            SpanKind::Running,
+            SpanKind::WaitingForGil,
+            SpanKind::BlockedInIo,
+        ] {
+            assert!(
+                lane.spans.iter().any(|s| s.kind == kind),
+                "{} has no {kind:?} span: {:?}",
+                lane.label,
+                lane.spans
+            );
+        }
+    }
+    // The picture shows the GIL: the two threads' running spans never overlap.
+    let running = |lane: &crate::trace::TraceLane| -> Vec<(u64, u64)> {
+        lane.spans
+            .iter()
+            .filter(|s| s.kind == SpanKind::Running)
+            .map(|s| (s.start_ns, s.end_ns))
+            .collect()
+    };
+    for a in running(mine[0]) {
+        for b in running(mine[1]) {
+            assert!(a.1 <= b.0 || b.1 <= a.0, "{a:?} overlaps {b:?}");
+        }
+    }
+}

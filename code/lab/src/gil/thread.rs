@@ -2,7 +2,10 @@
 //! thread gives up the GIL: when asked, at the eval breaker, and by itself, around a blocking
 //! call.
 
+use std::time::Instant;
+
 use super::Gil;
+use crate::trace::{self, Lane, SpanKind};
 
 /// A thread registered with a [`Gil`]: CPython's `PyThreadState`. While a `GilThread` exists
 /// outside [`allow_threads`](GilThread::allow_threads), its thread holds the GIL.
@@ -14,16 +17,49 @@ pub struct GilThread {
     id: u64,
     /// False only while [`GilThread::allow_threads`] runs its closure.
     holds_gil: bool,
+    /// Where the thread's states go when the book records a timeline.
+    timeline: Timeline,
+}
+
+/// A thread's lane in a timeline being recorded, if one is, and since when the thread has
+/// been in its current state. Without a recording it costs nothing but this check.
+struct Timeline {
+    lane: Option<Lane>,
+    since: Instant,
+}
+
+impl Timeline {
+    /// The thread has been in state `kind` until now, and something else starts.
+    fn ended(&mut self, kind: SpanKind) {
+        if let Some(lane) = &mut self.lane {
+            let now = Instant::now();
+            lane.record(kind, self.since, now);
+            self.since = now;
+        }
+    }
 }
 
 impl GilThread {
     /// Takes the GIL for thread `id` (`PyEval_AcquireThread` in a new thread's bootstrap).
     pub(super) fn attach(gil: Gil, id: u64) -> GilThread {
+        let mut timeline = Timeline {
+            lane: trace::lane(format!("thread {id}")),
+            since: Instant::now(),
+        };
         gil.take_gil(id);
+        timeline.ended(SpanKind::WaitingForGil);
         GilThread {
             gil,
             id,
             holds_gil: true,
+            timeline,
+        }
+    }
+
+    /// Names this thread's lane in a timeline by its role (`I/O thread`), not its number.
+    pub fn name_in_timeline(&mut self, name: &str) {
+        if let Some(lane) = &mut self.timeline.lane {
+            lane.relabel(name);
         }
     }
 
@@ -56,9 +92,11 @@ impl GilThread {
         if !self.gil.drop_requested() {
             return false; // the common case: one relaxed load
         }
+        self.timeline.ended(SpanKind::Running);
         self.gil.drop_gil(self.id, false);
         // Another thread runs now; this one waits its turn.
         self.gil.take_gil(self.id);
+        self.timeline.ended(SpanKind::WaitingForGil);
         true
     }
     // ANCHOR_END: eval_breaker
@@ -71,11 +109,14 @@ impl GilThread {
     /// part: if a CPU-bound thread holds it, this thread waits a whole switch interval before
     /// it may even ask for it (the convoy effect).
     pub fn allow_threads<R>(&mut self, blocking: impl FnOnce() -> R) -> R {
+        self.timeline.ended(SpanKind::Running);
         self.gil.drop_gil(self.id, false); // PyEval_SaveThread
         self.holds_gil = false;
         let result = blocking();
+        self.timeline.ended(SpanKind::BlockedInIo);
         self.gil.take_gil(self.id); // PyEval_RestoreThread
         self.holds_gil = true;
+        self.timeline.ended(SpanKind::WaitingForGil);
         result
     }
     // ANCHOR_END: allow_threads
@@ -87,6 +128,7 @@ impl Drop for GilThread {
     /// release.)
     fn drop(&mut self) {
         if self.holds_gil {
+            self.timeline.ended(SpanKind::Running);
             self.gil.drop_gil(self.id, true);
         }
     }

@@ -39,7 +39,7 @@ pub(super) fn plan(ctx: &PlanContext) -> Plan {
     )
     .workload(format!("{ITERATIONS} multiply-adds per thread"))
     .cpu_bound()
-    .budget(ctx.budget(Duration::from_millis(1500)))
+    .budget(ctx.budget(Duration::from_secs(1)))
     .build()
 }
 

@@ -71,12 +71,13 @@ fn plan(ctx: &PlanContext) -> Plan {
     for &interval in intervals_us(ctx.mode) {
         for (strategy, spinner) in [("idle", false), ("with-spinner", true)] {
             let sleeps = sleeps_per_run(interval);
-            builder = builder.trial(
-                Trial::self_timed(strategy, 1, sleeps, move || {
-                    move || convoy_run(Duration::from_micros(interval), sleeps, spinner)
-                })
-                .with_param("switch_us", interval),
-            );
+            let trial = Trial::self_timed(strategy, 1, sleeps, move || {
+                move || convoy_run(Duration::from_micros(interval), sleeps, spinner)
+            })
+            .with_param("switch_us", interval);
+            // A timeline of the convoy: the I/O thread back from its sleep, waiting out an
+            // interval beside the spinner.
+            builder = builder.trial(if spinner { trial.traced() } else { trial });
         }
     }
     builder.build()
@@ -95,6 +96,7 @@ fn convoy_run(interval: Duration, sleeps: usize, spinner: bool) -> Sample {
         let (started_tx, started_rx) = std::sync::mpsc::channel();
         let handle = thread::spawn(move || {
             let mut py = gil.thread();
+            py.name_in_timeline("CPU-bound thread");
             started_tx.send(()).expect("the I/O thread waits for this");
             while !stop.load(Ordering::Relaxed) {
                 bytecode::cpu_task(&mut py, 1, 10_000);
@@ -107,6 +109,7 @@ fn convoy_run(interval: Duration, sleeps: usize, spinner: bool) -> Sample {
     });
 
     let mut py = gil.thread();
+    py.name_in_timeline("I/O thread");
     let extra: Vec<f64> = (0..sleeps)
         .map(|_| {
             let start = Instant::now();

@@ -16,6 +16,7 @@ use super::strategies::round_robin;
 use super::{Axis, Entry, GIL_MODEL, Mode, Plan, PlanContext, Trial};
 use crate::gil::Gil;
 use crate::gil::bytecode::{self, cpu_task_free_threaded};
+use crate::trace::{self, SpanKind};
 
 /// The experiment, as the suite's registry lists it.
 pub(super) const ENTRY: Entry = Entry {
@@ -66,7 +67,7 @@ fn plan(ctx: &PlanContext) -> Plan {
     .note("serial: one thread holding the GIL runs every task")
     .note("gil-threads: W threads share one GIL, tasks dealt round-robin; switch interval 5 ms")
     .note("free-threads: the same units on W threads with no GIL (a PEP 703 build)")
-    .budget(ctx.budget(Duration::from_secs(8)))
+    .budget(ctx.budget(Duration::from_secs(7)))
     .trial(Trial::timed("serial", 1, tasks, move || {
         move || gil_threads(tasks, 1, iterations)
     }))
@@ -74,11 +75,13 @@ fn plan(ctx: &PlanContext) -> Plan {
         Trial::timed("gil-threads", w, tasks, move || {
             move || gil_threads(tasks, w, iterations)
         })
+        .traced()
     })
     .sweep(&workers, |w| {
         Trial::timed("free-threads", w, tasks, move || {
             move || free_threads(tasks, w, iterations)
         })
+        .traced()
     });
     let Some(exe) = worker_exe() else {
         return builder
@@ -117,14 +120,18 @@ fn gil_threads(tasks: usize, workers: usize, iterations: u64) -> u64 {
     )
 }
 
-/// `workers` threads and no GIL.
+/// `workers` threads and no GIL; in a timeline, each task is a running span.
 fn free_threads(tasks: usize, workers: usize, iterations: u64) -> u64 {
     bytecode::unit_spins();
     round_robin(
         tasks,
         workers,
-        || (),
-        |(), i| cpu_task_free_threaded(i, iterations),
+        || trace::numbered_lane("thread"),
+        |lane, i| {
+            trace::span(lane, SpanKind::Running, || {
+                cpu_task_free_threaded(i, iterations)
+            })
+        },
     )
 }
 

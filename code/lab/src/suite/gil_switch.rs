@@ -57,12 +57,12 @@ fn plan(ctx: &PlanContext) -> Plan {
     .budget(ctx.budget(Duration::from_secs(8)));
     for &interval in intervals_us(ctx.mode) {
         for (strategy, threads) in [("serial", 1), ("gil-threads", 2)] {
-            builder = builder.trial(
-                Trial::self_timed(strategy, threads, 2, move || {
-                    move || switch_run(Duration::from_micros(interval), threads, units)
-                })
-                .with_param("switch_us", interval),
-            );
+            let trial = Trial::self_timed(strategy, threads, 2, move || {
+                move || switch_run(Duration::from_micros(interval), threads, units)
+            })
+            .with_param("switch_us", interval);
+            // A timeline of the two threads at each interval: the hand-offs, one per interval.
+            builder = builder.trial(if threads == 2 { trial.traced() } else { trial });
         }
     }
     builder.build()

@@ -26,6 +26,7 @@ mod gil_convoy;
 pub mod gil_cpu;
 mod gil_io;
 mod gil_switch;
+mod interleave;
 mod io_bound;
 mod plan;
 mod python;
@@ -41,7 +42,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 pub use plan::{Axis, Plan, PlanBuilder, Probe, Sample, Trial};
 
 use crate::machine;
-use crate::results::{Results, Source, fingerprints};
+use crate::results::{Results, Source, TRACE_SCHEMA, Traces, fingerprints};
 use runner::{Job, Progress};
 
 /// How long and how carefully to measure.
@@ -142,6 +143,7 @@ pub(crate) struct Entry {
 /// Every experiment, in the order the suite runs them. A new experiment is a module with an
 /// `ENTRY`, declared above, and one line here.
 const EXPERIMENTS: &[Entry] = &[
+    interleave::ENTRY,
     cpu_bound::ENTRY,
     io_bound::ENTRY,
     gil_cpu::ENTRY,
@@ -231,12 +233,15 @@ fn select(options: &Options, existing: &Results) -> Result<Vec<(&'static Entry, 
 }
 
 /// Measures what `options` selects, showing progress on stderr, and returns only the new
-/// experiments (merge them into `existing` to keep the rest).
-pub fn run(options: &Options, existing: &Results) -> Result<Results> {
+/// experiments (merge them into `existing` to keep the rest) and their traces.
+pub fn run(options: &Options, existing: &Results) -> Result<Measurement> {
     let chosen = select(options, existing)?;
     if chosen.is_empty() {
         eprintln!("every experiment's results are up to date");
-        return Ok(Results::empty());
+        return Ok(Measurement {
+            results: Results::empty(),
+            traces: Vec::new(),
+        });
     }
     let ctx = PlanContext {
         mode: options.mode,
@@ -292,6 +297,7 @@ pub fn run(options: &Options, existing: &Results) -> Result<Results> {
         &next_progress(budget),
     )?;
     let ceiling = calibrated
+        .experiment
         .ceiling
         .expect("the calibration plan measures a ceiling")
         .estimate;
@@ -300,18 +306,41 @@ pub fn run(options: &Options, existing: &Results) -> Result<Results> {
         ..template
     };
 
-    let mut results = Results::empty();
+    let mut measurement = Measurement {
+        results: Results::empty(),
+        traces: Vec::new(),
+    };
     for (entry, plan) in plans {
         let budget = plan.budget;
         let measured = runner::measure(
             job(plan, entry.id, machine.clone(), entry.fingerprint()),
             &next_progress(budget),
         )?;
-        results.experiments.insert(entry.id.to_string(), measured);
+        if !measured.traces.is_empty() {
+            measurement.traces.push(Traces {
+                schema: TRACE_SCHEMA,
+                experiment: entry.id.to_string(),
+                run: measured.experiment.run_id(),
+                traces: measured.traces,
+            });
+        }
+        measurement
+            .results
+            .experiments
+            .insert(entry.id.to_string(), measured.experiment);
     }
     bar.finish_and_clear();
-    summarise(&results, started.elapsed());
-    Ok(results)
+    summarise(&measurement.results, started.elapsed());
+    Ok(measurement)
+}
+
+/// What one run of the suite measured: the experiments, and the timelines they asked for.
+#[derive(Debug)]
+pub struct Measurement {
+    /// The experiments measured (merge them into the results file to keep the others).
+    pub results: Results,
+    /// One file's worth of traces per experiment that recorded any.
+    pub traces: Vec<Traces>,
 }
 
 /// Each experiment's own seed: the run's seed mixed with its ID, so that measuring a subset

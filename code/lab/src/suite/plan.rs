@@ -31,6 +31,8 @@ pub struct Trial {
     pub tasks: usize,
     /// Other settings of this configuration (e.g. `switch_us`); see [`Trial::with_param`].
     pub params: BTreeMap<String, u64>,
+    /// Whether to record a timeline of one more run after the rounds; see [`Trial::traced`].
+    pub traced: bool,
     /// Builds the probe before the rounds start (thread pools, runtimes stay built across
     /// rounds; between its turns a pool's threads sleep and use no CPU).
     pub setup: Box<dyn FnOnce() -> Probe>,
@@ -48,6 +50,7 @@ impl Trial {
             workers,
             tasks,
             params: BTreeMap::new(),
+            traced: false,
             setup: Box::new(move || Probe::Timed(Box::new(setup()))),
         }
     }
@@ -63,12 +66,22 @@ impl Trial {
             workers,
             tasks,
             params: BTreeMap::new(),
+            traced: false,
             setup: Box::new(move || Probe::SelfTimed(Box::new(setup()))),
         }
     }
 }
 
 impl Trial {
+    /// Asks for a timeline of this configuration: after the rounds, the runner runs it once
+    /// more while a [`Recording`](crate::trace::Recording) is on, and keeps what the code it
+    /// runs recorded (the GIL model records its threads; other strategies record their own
+    /// lanes).
+    pub fn traced(mut self) -> Trial {
+        self.traced = true;
+        self
+    }
+
     /// Records another setting of this configuration, such as `("switch_us", 5000)`. An
     /// experiment whose x axis is that setting names it in [`Plan::x`].
     pub fn with_param(mut self, name: &str, value: u64) -> Trial {
@@ -165,6 +178,12 @@ impl PlanBuilder {
     /// What each task does, as the page's caption says it.
     pub fn workload(mut self, text: impl Into<String>) -> Self {
         self.plan.workload = text.into();
+        self
+    }
+
+    /// Labels the x axis otherwise than its axis does (`threads` for a worker count).
+    pub fn x_label(mut self, label: &'static str) -> Self {
+        self.plan.x_label = label;
         self
     }
 

@@ -24,8 +24,9 @@ use rand_chacha::ChaCha8Rng;
 use super::calibration;
 use super::plan::{Plan, Probe, Sample, Trial};
 use crate::machine::CpuTimes;
-use crate::results::{Experiment, Machine, PerRound, Point, Sampling};
+use crate::results::{Experiment, Machine, PerRound, Point, Sampling, Trace};
 use crate::stats::{Estimate, MIN_FOR_INTERVAL, Summary};
+use crate::trace::Recording;
 
 /// The precision aimed at: every interval within ±5% of its median.
 pub(super) const TARGET: f64 = 0.05;
@@ -64,6 +65,7 @@ struct Slot {
     workers: usize,
     tasks: usize,
     params: BTreeMap<String, u64>,
+    traced: bool,
     probe: Probe,
     values: Vec<f64>,
     extra: BTreeMap<String, Vec<f64>>,
@@ -96,11 +98,18 @@ enum Unit {
     AllThreads,
 }
 
-/// Measures `job` and returns the experiment as `results.json` stores it.
+/// An experiment as `results.json` stores it, and the timelines it asked for.
+pub(super) struct Measured {
+    pub(super) experiment: Experiment,
+    pub(super) traces: Vec<Trace>,
+}
+
+/// Measures `job`: the experiment as `results.json` stores it, and its traced configurations
+/// recorded once more after the rounds.
 ///
 /// Fails if two trials with the same number of tasks compute different answers, or if a
 /// self-timed trial reports different extra metrics in different rounds.
-pub(super) fn measure(job: Job, progress: &Progress<'_>) -> Result<Experiment> {
+pub(super) fn measure(job: Job, progress: &Progress<'_>) -> Result<Measured> {
     let Job {
         plan,
         ceiling_trials,
@@ -124,6 +133,7 @@ pub(super) fn measure(job: Job, progress: &Progress<'_>) -> Result<Experiment> {
             workers: trial.workers,
             tasks: trial.tasks,
             params: trial.params,
+            traced: trial.traced,
             probe: (trial.setup)(),
             values: Vec::new(),
             extra: BTreeMap::new(),
@@ -167,7 +177,10 @@ pub(super) fn measure(job: Job, progress: &Progress<'_>) -> Result<Experiment> {
     }
     if slots.is_empty() && calibration.is_none() {
         // Nothing could run here (no python3): the experiment is its notes alone.
-        return Ok(shell);
+        return Ok(Measured {
+            experiment: shell,
+            traces: Vec::new(),
+        });
     }
     let cpu_before = CpuTimes::now();
     let started = Instant::now();
@@ -208,7 +221,32 @@ pub(super) fn measure(job: Job, progress: &Progress<'_>) -> Result<Experiment> {
     experiment.machine.steal = cpu_before
         .zip(CpuTimes::now())
         .and_then(|(before, after)| after.steal_since(&before));
-    Ok(experiment)
+    // After the rounds, so that recording never runs inside a measured round.
+    let traces = slots.iter_mut().filter(|s| s.traced).map(record).collect();
+    Ok(Measured { experiment, traces })
+}
+
+/// One more run of `slot`, recorded.
+fn record(slot: &mut Slot) -> Trace {
+    let recording = Recording::start();
+    let (sample, _) = run_once(&mut slot.probe);
+    let (lanes, dropped) = recording.finish();
+    let duration_ns = lanes
+        .iter()
+        .flat_map(|l| l.spans.iter().map(|s| s.end_ns))
+        .max()
+        .unwrap_or(0);
+    Trace {
+        strategy: slot.strategy.to_string(),
+        workers: slot.workers,
+        tasks: slot.tasks,
+        params: slot.params.clone(),
+        duration_ns,
+        traced_value: sample.value,
+        untraced_median: Summary::of(&slot.values).median,
+        dropped,
+        lanes,
+    }
 }
 
 /// The first answer computed for each number of tasks: by whom, with how many workers.
@@ -436,6 +474,10 @@ mod tests {
     }
 
     fn measured(j: Job) -> Result<Experiment> {
+        measured_with_traces(j).map(|m| m.experiment)
+    }
+
+    fn measured_with_traces(j: Job) -> Result<Measured> {
         let bar = ProgressBar::hidden();
         measure(
             j,
@@ -444,6 +486,54 @@ mod tests {
                 offset_ms: 0,
             },
         )
+    }
+
+    #[test]
+    fn a_traced_trial_is_recorded_once_after_the_rounds() {
+        use crate::trace::{self, SpanKind, TEST_RECORDINGS};
+        use std::sync::PoisonError;
+        use std::time::Instant;
+
+        let _one = TEST_RECORDINGS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        // A trial that records a lane whenever a recording is on, and counts its runs.
+        let runs = Rc::new(Cell::new(0u32));
+        let recorded = Rc::new(Cell::new(0u32));
+        let (r1, r2) = (runs.clone(), recorded.clone());
+        let traced = Trial::self_timed("threads", 2, 1, move || {
+            move || {
+                r1.set(r1.get() + 1);
+                if let Some(mut lane) = trace::lane("runner-test lane") {
+                    r2.set(r2.get() + 1);
+                    let now = Instant::now();
+                    lane.record(SpanKind::Running, now, now + Duration::from_micros(5));
+                }
+                Sample {
+                    value: 2.0,
+                    extra: BTreeMap::new(),
+                }
+            }
+        })
+        .traced();
+        let m = measured_with_traces(job(
+            vec![counting("serial", 1, |_| 4.0), traced],
+            Duration::from_secs(60),
+        ))
+        .unwrap();
+        // Recorded in one extra run only, never inside the rounds.
+        assert_eq!(recorded.get(), 1);
+        assert_eq!(runs.get() as usize, 1 + m.experiment.sampling.rounds + 1);
+        assert_eq!(m.traces.len(), 1, "only the traced trial");
+        let trace = &m.traces[0];
+        assert_eq!((trace.strategy.as_str(), trace.workers), ("threads", 2));
+        assert_eq!((trace.traced_value, trace.untraced_median), (2.0, 2.0));
+        let lane = trace
+            .lanes
+            .iter()
+            .find(|l| l.label == "runner-test lane")
+            .expect("the trial's lane");
+        assert_eq!(lane.spans[0].end_ns - lane.spans[0].start_ns, 5_000);
     }
 
     /// A self-timed trial that reports `value(call)` on its `call`-th run (1-based).
