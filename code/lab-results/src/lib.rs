@@ -317,37 +317,7 @@ impl Results {
 
     /// Reads and validates a results file. Every failure says which file and what to do.
     pub fn load(path: &Path) -> Result<Results> {
-        let text = fs::read_to_string(path).with_context(|| {
-            format!(
-                "cannot read results file {}; run `cargo xtask bench --quick` to measure",
-                path.display()
-            )
-        })?;
-        // The schema first, so that an old file gets "old", not a confusing field error.
-        #[derive(Deserialize)]
-        struct Version {
-            schema: u32,
-        }
-        let version: Version = serde_json::from_str(&text).with_context(|| {
-            format!(
-                "results file {} is corrupt; run `cargo xtask bench --quick` to measure again",
-                path.display()
-            )
-        })?;
-        if version.schema != SCHEMA {
-            bail!(
-                "results file {} has schema {}, this book reads schema {SCHEMA}; run \
-                 `cargo xtask bench --quick` to measure again",
-                path.display(),
-                version.schema
-            );
-        }
-        serde_json::from_str(&text).with_context(|| {
-            format!(
-                "results file {} is corrupt; run `cargo xtask bench --quick` to measure again",
-                path.display()
-            )
-        })
+        read_versioned(path, "results", SCHEMA, "cargo xtask bench --quick")
     }
 
     /// Writes the file whole or not at all.
@@ -359,6 +329,43 @@ impl Results {
     pub fn merge(&mut self, newer: Results) {
         self.experiments.extend(newer.experiments);
     }
+}
+
+/// Reads the JSON file of `kind` (`results`, `trace`) at `path`, which must carry `schema`.
+/// The schema is read first, so that an old file is called old, not corrupt. Every error
+/// names the file and ends with `command`, which makes it again.
+fn read_versioned<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    kind: &str,
+    schema: u32,
+    command: &str,
+) -> Result<T> {
+    let text = fs::read_to_string(path).with_context(|| {
+        format!(
+            "cannot read {kind} file {}; run `{command}` to make it",
+            path.display()
+        )
+    })?;
+    let corrupt = || {
+        format!(
+            "{kind} file {} is corrupt; run `{command}` to make it again",
+            path.display()
+        )
+    };
+    #[derive(Deserialize)]
+    struct Version {
+        schema: u32,
+    }
+    let version: Version = serde_json::from_str(&text).with_context(corrupt)?;
+    if version.schema != schema {
+        bail!(
+            "{kind} file {} has schema {}, this book reads schema {schema}; run `{command}` to \
+             make it again",
+            path.display(),
+            version.schema
+        );
+    }
+    serde_json::from_str(&text).with_context(corrupt)
 }
 
 /// Writes `text` to `path` whole or not at all: a temporary file renamed over the old one, so

@@ -3,10 +3,9 @@
 //! (`target/lab/traces/ID.json`); the `{{#timeline}}` directive draws them.
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
 /// The version of the trace format. Readers reject any other.
@@ -118,27 +117,7 @@ impl Traces {
 
     /// Reads and validates a trace file; every failure says what to do.
     pub fn load(path: &Path) -> Result<Traces> {
-        let text = fs::read_to_string(path).with_context(|| {
-            format!(
-                "cannot read trace file {}; run `cargo xtask bench` to record it",
-                path.display()
-            )
-        })?;
-        let traces: Traces = serde_json::from_str(&text).with_context(|| {
-            format!(
-                "trace file {} is corrupt; run `cargo xtask bench` to record it again",
-                path.display()
-            )
-        })?;
-        if traces.schema != TRACE_SCHEMA {
-            bail!(
-                "trace file {} has schema {}, this book reads schema {TRACE_SCHEMA}; run \
-                 `cargo xtask bench` to record it again",
-                path.display(),
-                traces.schema
-            );
-        }
-        Ok(traces)
+        crate::read_versioned(path, "trace", TRACE_SCHEMA, "cargo xtask bench")
     }
 
     /// Writes the file whole or not at all.
@@ -160,6 +139,8 @@ impl Trace {
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
 
     fn sample() -> Traces {
