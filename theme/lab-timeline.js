@@ -12,6 +12,8 @@
         figure.querySelectorAll('.lab-timeline-picture').forEach(function (picture) {
             picture.hidden = picture.dataset.x !== chosen.value;
         });
+        // The picture now shown may scroll sideways on a narrow screen: let lab-a11y.js look.
+        window.dispatchEvent(new Event('resize'));
     }
 
     document.querySelectorAll('figure.lab-timeline').forEach(function (figure) {

@@ -5,7 +5,8 @@
 // For every page: zero console errors, every mermaid diagram rendered to an SVG without
 // "Syntax error", every runnable Rust block with its Run button. For every bench chart: a
 // non-zero size in the light theme and in a dark one, in the theme's text colour. Then the
-// search box, and the escaping fixture book. The machines have no internet, so the
+// search box, axe-core's audit of every page in both themes, a 390 px wide reading with the
+// keyboard, and the escaping fixture book. The machines have no internet, so the
 // playground's crate list is answered locally and any other outside request fails the test.
 
 import { after, before, test } from "node:test";
@@ -106,9 +107,11 @@ function pages() {
     return found.sort();
 }
 
-/** Opens `path` under target/ with the given mdBook theme, recording console errors. */
-async function open(path, theme = "light") {
+/** Opens `path` under target/ with the given mdBook theme (and viewport width, if not the
+ * context's), recording console errors. */
+async function open(path, theme = "light", width = null) {
     const page = await context.newPage();
+    if (width) await page.setViewportSize({ width, height: 844 });
     const errors = [];
     page.on("console", (msg) => {
         if (msg.type() === "error") errors.push(msg.text());
@@ -282,6 +285,94 @@ test("timelines are visible in both themes, and their switch shows one value at 
     }
     console.log(`checked ${timelines} timelines in the light and navy themes, and ${switches} switches`);
     assert.ok(switches > 0, "no timeline has a switch");
+    assert.deepEqual(problems, []);
+});
+
+// axe-core, pinned in package-lock.json, with its default rules.
+const AXE = join(import.meta.dirname, "node_modules/axe-core/axe.min.js");
+
+/** axe-core's violations on `page`: one entry per rule, with its impact and nodes. */
+async function axeViolations(page) {
+    await page.addScriptTag({ path: AXE });
+    return page.evaluate(async () => {
+        const { violations } = await window.axe.run(document, { resultTypes: ["violations"] });
+        return violations.map((v) => ({
+            id: v.id,
+            impact: v.impact,
+            help: v.help,
+            nodes: v.nodes.map((n) => n.target.join(" ")),
+        }));
+    });
+}
+
+test("every page in both themes: no serious or critical accessibility violation (axe-core)", async () => {
+    const failures = [];
+    const counts = {};
+    for (const p of pages()) {
+        for (const theme of ["light", "navy"]) {
+            const { page } = await open(p, theme);
+            await mermaidSettled(page);
+            for (const v of await axeViolations(page)) {
+                const key = `${v.impact} ${v.id}`;
+                counts[key] = (counts[key] ?? 0) + v.nodes.length;
+                if (v.impact === "serious" || v.impact === "critical") {
+                    failures.push(`${p} (${theme}): ${v.impact} ${v.id}: ${v.help}: ${v.nodes.slice(0, 4).join(" | ")}`);
+                }
+            }
+            await page.close();
+        }
+    }
+    // Moderate and minor findings are listed, not failed on.
+    const listed = Object.entries(counts).sort().map(([rule, nodes]) => `  ${rule}: ${nodes} nodes`);
+    console.log(`axe-core violations over every page in the light and navy themes:\n${listed.join("\n") || "  none"}`);
+    assert.deepEqual(failures, []);
+});
+
+test("at 390 px wide: nothing overflows but focusable scrollers, and the sidebar opens and closes by keyboard", async () => {
+    const problems = [];
+    for (const p of pages().filter((p) => !["print.html", "toc.html", "404.html"].includes(p))) {
+        const { page } = await open(p, "light", 390);
+        await mermaidSettled(page);
+        const layout = await page.evaluate(() => {
+            const width = window.innerWidth;
+            const overflow = document.documentElement.scrollWidth - width;
+            // Anything that scrolls sideways must be reachable by keyboard.
+            const scrollers = "pre > code, .table-wrapper, .lab-chart, .lab-timeline-picture:not([hidden])";
+            const unreachable = [...document.querySelectorAll(scrollers)]
+                .filter((el) => el.scrollWidth > el.clientWidth + 1 && el.tabIndex < 0)
+                .map((el) => el.className || el.tagName);
+            // Charts and timelines keep a readable size and scroll inside the column.
+            const wide = [...document.querySelectorAll(".lab-chart, .lab-timeline-picture:not([hidden])")]
+                .filter((el) => el.getBoundingClientRect().right > width + 1)
+                .map((el) => el.closest("figure")?.id ?? "a figure");
+            return { overflow, unreachable, wide };
+        });
+        if (layout.overflow > 1) problems.push(`${p}: the page is ${layout.overflow}px wider than the viewport`);
+        for (const u of layout.unreachable) problems.push(`${p}: a scrolling ${u} cannot take keyboard focus`);
+        for (const w of layout.wide) problems.push(`${p}: ${w} is wider than the viewport`);
+
+        // Tab to the sidebar toggle, then open and close the sidebar with the keyboard.
+        let reached = false;
+        for (let i = 0; i < 10 && !reached; i++) {
+            await page.keyboard.press("Tab");
+            reached = await page.evaluate(() => document.activeElement?.id === "mdbook-sidebar-toggle");
+        }
+        if (!reached) {
+            problems.push(`${p}: Tab never reaches the sidebar toggle`);
+        } else {
+            const visible = () => page.evaluate(() => document.documentElement.classList.contains("sidebar-visible"));
+            const before = await visible();
+            await page.keyboard.press("Enter");
+            const opened = await visible();
+            await page.keyboard.press(" ");
+            const closed = await visible();
+            if (before || !opened || closed) {
+                problems.push(`${p}: the sidebar went ${before} → ${opened} → ${closed} (hidden → shown → hidden expected)`);
+            }
+        }
+        if (p.startsWith("02-")) await page.screenshot({ path: join(SHOTS, "bench-390px.png"), fullPage: true });
+        await page.close();
+    }
     assert.deepEqual(problems, []);
 });
 

@@ -11,7 +11,7 @@ use lab_results::{Estimate, Experiment};
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 
-use crate::format::escape;
+use crate::format::{self, Kind, escape};
 
 const WIDTH: u32 = 640;
 const HEIGHT: u32 = 340;
@@ -42,6 +42,10 @@ struct Figure {
     lines: Vec<Line>,
     /// Speedups are read from zero (and against the ceiling line): never a log axis.
     from_zero: bool,
+    /// The unit of the y values when they are times (`ms`).
+    unit: String,
+    /// The ceiling the dashed "attainable" line is drawn at, if there is one.
+    ceiling: Option<f64>,
 }
 
 /// The chart as an inline `<svg>` element.
@@ -86,18 +90,62 @@ pub(crate) fn svg(id: &str, experiment: &Experiment) -> String {
             escape(&err)
         );
     }
-    let label = format!("Chart: {}", experiment.title);
     // No blank lines: Markdown would end the surrounding HTML block at the first one.
     let svg: String = svg
         .lines()
         .filter(|l| !l.trim().is_empty())
         .collect::<Vec<_>>()
         .join("\n");
-    svg.replace("#000000", "currentColor").replacen(
+    let dom_id = format!("chart-{}", slug(id));
+    let svg = svg.replace("#000000", "currentColor").replacen(
         "<svg ",
-        &format!("<svg role=\"img\" aria-label=\"{}\" ", escape(&label)),
+        &format!("<svg role=\"img\" aria-labelledby=\"{dom_id}-t {dom_id}-d\" "),
         1,
+    );
+    // The text alternative goes first inside the element, as SVG wants its <title>.
+    let Some(open_end) = svg.find('>') else {
+        return svg;
+    };
+    format!(
+        "{}<title id=\"{dom_id}-t\">Chart: {}</title><desc id=\"{dom_id}-d\">{}</desc>{}",
+        &svg[..=open_end],
+        escape(&experiment.title),
+        escape(&describe(&figure)),
+        &svg[open_end + 1..]
     )
+}
+
+/// What the chart shows, in words: each line's values, and the dashed line.
+fn describe(figure: &Figure) -> String {
+    let kind = if figure.from_zero {
+        Kind::Ratio
+    } else {
+        Kind::Unit(figure.unit.as_str())
+    };
+    let mut text = format!("{} against {}.", figure.y_label, figure.x_label);
+    for line in figure.lines.iter().filter(|l| !l.dashed) {
+        let points: Vec<String> = line
+            .points
+            .iter()
+            .map(|&(x, y)| format!("{} at {x}", format::one(y, kind)))
+            .collect();
+        text.push_str(&format!(" {}: {}.", line.label, points.join(", ")));
+    }
+    if let Some(ceiling) = figure.ceiling {
+        text.push_str(&format!(
+            " The dashed line is what the machine can attain: min(workers, the measured \
+             ceiling of {}).",
+            format::one(ceiling, Kind::Ratio)
+        ));
+    }
+    text
+}
+
+/// `text` fit for an HTML id.
+fn slug(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
 }
 
 fn figure(experiment: &Experiment) -> Figure {
@@ -162,6 +210,8 @@ fn figure(experiment: &Experiment) -> Figure {
         x_label: experiment.x_label.clone(),
         lines,
         from_zero: speedups,
+        unit,
+        ceiling: speedups.then(|| experiment.ceiling_median()),
     }
 }
 

@@ -86,7 +86,18 @@ fn bench_renders_table_chart_and_machine_line() {
         "{html}"
     );
     assert!(html.contains("<td>93% <span class=\"lab-ci\">[93–93]</span></td>"));
-    assert!(html.contains("<svg role=\"img\""));
+    assert!(
+        html.contains("<svg role=\"img\" aria-labelledby=\"chart-cpu-bound-t chart-cpu-bound-d\"")
+    );
+    // The chart says in words what it shows.
+    assert!(
+        html.contains(
+            "<desc id=\"chart-cpu-bound-d\">speedup over serial against workers. serial: 1.00× \
+             at 1. rayon: 1.00× at 1, 1.11× at 2. The dashed line is what the machine can \
+             attain: min(workers, the measured ceiling of 1.20×).</desc>"
+        ),
+        "{html}"
+    );
     assert!(html.contains("currentColor") && !html.contains("#000000"));
     assert!(html.contains("Parallel ceiling 1.20× [1.20–1.20] (2 busy threads vs one), measured in this experiment's own rounds; the suite's calibration read 1.18× [1.18–1.18]"), "{html}");
     assert!(html.contains("The host stole 0.1% of CPU time"), "{html}");

@@ -8,8 +8,8 @@
 //!                                  measure into target/lab/results.json, keeping the
 //!                                  experiments not named
 //! cargo xtask test [STEP…]         everything CI runs, or only the named steps (tools fmt
-//!                                  clippy cargo-test loom actionlint mermaid-assets book
-//!                                  built-book mdbook-test links browser)
+//!                                  clippy cargo-test loom actionlint mermaid-assets
+//!                                  theme-hooks book built-book mdbook-test links browser)
 //! ```
 //!
 //! std only, so that `cargo xtask` compiles in seconds on a fresh clone.

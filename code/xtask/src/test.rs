@@ -31,6 +31,7 @@ const STEPS: &[Step] = &[
     ("loom", loom),
     ("actionlint", actionlint),
     ("mermaid-assets", mermaid_assets_fresh),
+    ("theme-hooks", theme_hooks_stock),
     ("book", book::book),
     ("built-book", checks::built_book),
     ("mdbook-test", mdbook_test),
@@ -140,6 +141,52 @@ fn mermaid_assets_fresh() -> Result {
     Ok(())
 }
 
+/// `theme/head.hbs` replaces mdBook's stock `head.hbs`, which the pinned mdBook leaves
+/// empty. If a new mdBook puts something there, replacing it would drop it: this builds a
+/// scratch book with the stock theme and checks that its custom-head slot is still empty.
+fn theme_hooks_stock() -> Result {
+    let scratch = root().join("target/theme-hooks");
+    let _ = fs::remove_dir_all(&scratch);
+    fs::create_dir_all(scratch.join("src")).map_err(|e| e.to_string())?;
+    fs::write(scratch.join("book.toml"), "[book]\ntitle = \"scratch\"\n")
+        .map_err(|e| e.to_string())?;
+    fs::write(
+        scratch.join("src/SUMMARY.md"),
+        "# Summary\n\n[Page](page.md)\n",
+    )
+    .map_err(|e| e.to_string())?;
+    fs::write(scratch.join("src/page.md"), "# Page\n").map_err(|e| e.to_string())?;
+    let output = cmd::capture(program("mdbook").arg("build").arg(&scratch))?;
+    if !output.status.success() {
+        return Err(format!(
+            "mdbook build of the scratch book failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    // toc.html, where the slot is followed directly by the viewport tag.
+    let page = fs::read_to_string(scratch.join("book/toc.html")).map_err(|e| e.to_string())?;
+    stock_head_is_empty(&page)
+}
+
+/// Whether a page built with the stock theme has nothing in its custom-head slot.
+fn stock_head_is_empty(page: &str) -> Result {
+    const SLOT: &str = "<!-- Custom HTML head -->";
+    let at = page.find(SLOT).ok_or(
+        "the stock toc.html has no custom-head slot: mdBook's templates changed; check \
+             theme/head.hbs against them",
+    )?;
+    let after = page[at + SLOT.len()..].trim_start();
+    if after.starts_with("<meta name=\"viewport\"") {
+        Ok(())
+    } else {
+        let got: String = after.chars().take(80).collect();
+        Err(format!(
+            "mdBook's stock head.hbs is no longer empty (its slot holds `{got}…`); theme/head.hbs \
+             replaces it: merge what the stock one adds"
+        ))
+    }
+}
+
 /// `mdbook test` with rayon, tokio and crossbeam on the library path, built alone into
 /// target/book-deps so that exactly one rlib of each exists (a second gives E0464).
 fn mdbook_test() -> Result {
@@ -213,6 +260,19 @@ fn browser() -> Result {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stock_head_check_reads_the_slot() {
+        let empty =
+            "<head>\n<!-- Custom HTML head -->\n        \n<meta name=\"viewport\" content=\"x\">";
+        assert!(stock_head_is_empty(empty).is_ok());
+        let filled = "<!-- Custom HTML head -->\n<link rel=\"icon\">\n<meta name=\"viewport\">";
+        assert!(
+            stock_head_is_empty(filled)
+                .unwrap_err()
+                .contains("no longer empty")
+        );
+    }
 
     #[test]
     fn steps_are_chosen_by_name_in_the_order_given() {

@@ -107,7 +107,11 @@ pub(crate) fn ensure_browser() -> Result<PathBuf> {
         apt(&["install", "-y", "-q", "chromium", "chromium-driver"])?;
     }
     let browser = root().join("code/browser");
-    if !browser.join("node_modules/playwright-core").exists() {
+    // Every package in package.json: a checkout that added one needs `npm ci` again.
+    let installed = ["playwright-core", "axe-core"]
+        .iter()
+        .all(|package| browser.join("node_modules").join(package).exists());
+    if !installed {
         cmd::run(
             program("npm")
                 .args(["ci", "--no-audit", "--no-fund", "--prefix"])
