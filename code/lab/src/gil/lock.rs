@@ -36,6 +36,11 @@ pub struct Gil {
 }
 
 /// `struct _gil_runtime_state` (`Include/internal/pycore_gil.h`).
+///
+/// Lock order: a thread that needs both mutexes takes `switch_mutex` first, then `state`
+/// (`drop_gil` reads the last holder while it holds `switch_mutex`). `take_gil` releases
+/// `state` before it takes `switch_mutex`, so it never holds both. Taking them the other way
+/// round anywhere would let two threads deadlock, each holding the one the other wants.
 struct Shared {
     /// `gil->mutex`, guarding the fields CPython guards with it.
     state: Mutex<State>,
@@ -193,6 +198,14 @@ impl Gil {
     /// ending, and then it does not wait for anyone.
     pub(super) fn drop_gil(&self, me: u64, final_release: bool) {
         let gil = &*self.shared;
+        // CPython checks that the GIL is locked and stops with `Py_FatalError("drop_gil: GIL
+        // is not locked")`; the model checks the holder too, since it knows every thread's ID.
+        // Checked before the mutex is taken, so a failure does not poison it; safe to do apart,
+        // because no other thread can unlock a GIL that `me` holds.
+        debug_assert!(
+            self.is_held_by(me),
+            "thread {me} dropped a GIL it does not hold"
+        );
         {
             let mut state = self.lock_state(); // MUTEX_LOCK(gil->mutex)
             state.last_holder = me;
@@ -217,6 +230,12 @@ impl Gil {
 
     fn last_holder(&self) -> u64 {
         self.lock_state().last_holder
+    }
+
+    /// Whether thread `me` holds the GIL: it is locked, and `me` took it last.
+    pub(super) fn is_held_by(&self, me: u64) -> bool {
+        let state = self.lock_state();
+        state.locked && state.last_holder == me
     }
 
     /// `COND_TIMED_WAIT(gil->cond, gil->mutex, interval, timed_out)`: waits on `cond` for at

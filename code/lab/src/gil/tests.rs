@@ -94,24 +94,31 @@ fn a_drop_request_hands_the_gil_to_the_waiter() {
     // makes the holder drop the GIL at its eval breaker.
     let gil = Gil::new();
     gil.set_switch_interval(Duration::from_micros(100)).unwrap();
-    let mut py = gil.thread();
     let waiter_ran = Arc::new(AtomicBool::new(false));
+    let (holding_tx, holding_rx) = mpsc::channel();
     let (done_tx, done_rx) = mpsc::channel();
-    let waiter = {
+    // The spinner takes the GIL on its own thread (a `GilThread` cannot move between
+    // threads), and says so before the waiter starts.
+    let spinner = {
         let (gil, waiter_ran) = (gil.clone(), waiter_ran.clone());
         thread::spawn(move || {
-            let _py = gil.thread();
-            waiter_ran.store(true, Ordering::SeqCst);
+            let mut py = gil.thread();
+            holding_tx.send(()).unwrap();
+            let mut requests = 0;
+            while !waiter_ran.load(Ordering::SeqCst) {
+                if py.eval_breaker() {
+                    requests += 1;
+                }
+            }
+            done_tx.send(requests).unwrap();
         })
     };
-    let spinner = thread::spawn(move || {
-        let mut requests = 0;
-        while !waiter_ran.load(Ordering::SeqCst) {
-            if py.eval_breaker() {
-                requests += 1;
-            }
-        }
-        done_tx.send(requests).unwrap();
+    holding_rx
+        .recv_timeout(DEADLINE)
+        .expect("the spinner never took the GIL");
+    let waiter = thread::spawn(move || {
+        let _py = gil.thread();
+        waiter_ran.store(true, Ordering::SeqCst);
     });
     let requests = done_rx
         .recv_timeout(DEADLINE)
@@ -157,6 +164,31 @@ fn a_panic_inside_allow_threads_leaves_the_gil_free() {
         tx.send(()).unwrap();
     });
     rx.recv_timeout(DEADLINE).expect("the GIL was left locked");
+}
+
+#[test]
+fn a_caught_panic_inside_allow_threads_still_takes_the_gil_back() {
+    let gil = Gil::new();
+    let mut py = gil.thread();
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        py.allow_threads(|| panic!("the blocking call failed"))
+    }));
+    assert!(caught.is_err());
+    // The caller carries on running bytecode, so it must hold the GIL again.
+    assert!(py.holds_gil());
+    py.run_bytecode(3, |_| ());
+    drop(py);
+    let other = gil.thread();
+    assert!(other.holds_gil());
+}
+
+#[test]
+#[cfg(debug_assertions)]
+#[should_panic(expected = "thread 7 dropped a GIL it does not hold")]
+fn dropping_a_gil_one_does_not_hold_is_caught() {
+    let gil = Gil::new();
+    let _holder = gil.thread();
+    gil.drop_gil(7, true);
 }
 
 #[test]

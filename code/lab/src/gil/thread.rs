@@ -2,6 +2,7 @@
 //! thread gives up the GIL: when asked, at the eval breaker, and by itself, around a blocking
 //! call.
 
+use std::marker::PhantomData;
 use std::time::Instant;
 
 use super::Gil;
@@ -12,13 +13,24 @@ use crate::trace::{self, Lane, SpanKind};
 ///
 /// Make it with [`Gil::thread`] on the thread that will use it; dropping it releases the
 /// GIL, as a Python thread does when it ends.
+///
+/// A `GilThread` is not `Send`: like CPython's thread state, it belongs to the OS thread that
+/// created it, and the GIL it holds is held *by that thread*. Handing it to another thread
+/// would let two threads believe they hold the GIL, so the compiler refuses:
+///
+/// ```compile_fail,E0277
+/// let gil = lab::gil::Gil::new();
+/// let py = gil.thread();
+/// std::thread::spawn(move || drop(py));
+/// ```
 pub struct GilThread {
     gil: Gil,
     id: u64,
-    /// False only while [`GilThread::allow_threads`] runs its closure.
-    holds_gil: bool,
     /// Where the thread's states go when the book records a timeline.
     timeline: Timeline,
+    /// `*const ()` is neither `Send` nor `Sync`, and so, through this marker, neither is a
+    /// `GilThread`. A marker, not a negative impl, because those are unstable.
+    _bound_to_its_thread: PhantomData<*const ()>,
 }
 
 /// A thread's lane in a timeline being recorded, if one is, and since when the thread has
@@ -51,9 +63,16 @@ impl GilThread {
         GilThread {
             gil,
             id,
-            holds_gil: true,
             timeline,
+            _bound_to_its_thread: PhantomData,
         }
+    }
+
+    /// `PyGILState_Check()`: whether this thread holds the GIL right now. Always true outside
+    /// [`allow_threads`](GilThread::allow_threads), which is the point of the model; the
+    /// tests use it to prove that even a panic does not break that.
+    pub fn holds_gil(&self) -> bool {
+        self.gil.is_held_by(self.id)
     }
 
     /// Names this thread's lane in a timeline by its role (`I/O thread`), not its number.
@@ -108,28 +127,41 @@ impl GilThread {
     /// Other threads run Python while `blocking` waits. Taking the GIL back is the expensive
     /// part: if a CPU-bound thread holds it, this thread waits a whole switch interval before
     /// it may even ask for it (the convoy effect).
+    ///
+    /// The GIL is taken back by a guard's `Drop`, not by a line after the call, so that it is
+    /// taken back even if `blocking` panics: a caller that catches the panic goes on running
+    /// "bytecode", and must hold the GIL to do so.
     pub fn allow_threads<R>(&mut self, blocking: impl FnOnce() -> R) -> R {
+        /// `Py_END_ALLOW_THREADS`, run on the way out, by return or by unwinding.
+        struct Restore<'a>(&'a mut GilThread);
+        impl Drop for Restore<'_> {
+            fn drop(&mut self) {
+                self.0.restore();
+            }
+        }
+
         self.timeline.ended(SpanKind::Running);
         self.gil.drop_gil(self.id, false); // PyEval_SaveThread
-        self.holds_gil = false;
-        let result = blocking();
+        let _restore = Restore(self);
+        blocking()
+    }
+
+    /// `PyEval_RestoreThread`: the blocking call is over (or has panicked), so take the GIL
+    /// back before any more bytecode runs.
+    fn restore(&mut self) {
         self.timeline.ended(SpanKind::BlockedInIo);
-        self.gil.take_gil(self.id); // PyEval_RestoreThread
-        self.holds_gil = true;
+        self.gil.take_gil(self.id);
         self.timeline.ended(SpanKind::WaitingForGil);
-        result
     }
     // ANCHOR_END: allow_threads
 }
 
 impl Drop for GilThread {
-    /// The thread ends: its final release, which waits for no one. (If the closure given to
-    /// `allow_threads` panicked, this thread does not hold the GIL, and there is nothing to
-    /// release.)
+    /// The thread ends: its final release, which waits for no one. A `GilThread` always holds
+    /// the GIL here, even after a panic inside `allow_threads`, because that call took it back
+    /// while unwinding.
     fn drop(&mut self) {
-        if self.holds_gil {
-            self.timeline.ended(SpanKind::Running);
-            self.gil.drop_gil(self.id, true);
-        }
+        self.timeline.ended(SpanKind::Running);
+        self.gil.drop_gil(self.id, true);
     }
 }
