@@ -40,14 +40,24 @@ fn main() -> io::Result<()> {
     // has no fork: a fresh process that re-runs `main` is what Python's "spawn" start
     // method does too, and it works the same on Linux, macOS and Windows.
     let exe = env::current_exe()?;
-    let processes: Vec<Child> = (0..3)
-        .map(|n| {
-            Command::new(&exe)
-                .arg(WORKER_FLAG)
-                .arg(n.to_string())
-                .spawn()
-        })
-        .collect::<io::Result<_>>()?;
+    let mut processes: Vec<Child> = Vec::new();
+    for n in 0..3 {
+        match Command::new(&exe)
+            .arg(WORKER_FLAG)
+            .arg(n.to_string())
+            .spawn()
+        {
+            Ok(child) => processes.push(child),
+            Err(err) => {
+                // Stop the workers already started rather than leave them running on their own.
+                for mut child in processes {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                }
+                return Err(err);
+            }
+        }
+    }
 
     // wait() is Python's p.join(): it blocks until that process exits.
     for mut process in processes {

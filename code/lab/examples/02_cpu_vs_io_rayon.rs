@@ -56,7 +56,8 @@ fn threads(workers: u64) -> u64 {
 }
 
 /// rayon splits the range among its pool (one thread per core) and balances the load by
-/// work stealing: an idle thread takes half of a busy thread's remaining range.
+/// work stealing: an idle thread takes the oldest job waiting in a busy thread's queue,
+/// usually the biggest piece of the range still waiting.
 fn with_rayon() -> u64 {
     // into_par_iter, not a hand-made split, because rayon adapts to however many cores
     // there are and to tasks of uneven length; for a sum, the code barely changes.

@@ -7,7 +7,8 @@
 //!
 //! Both pools are the same machine: a queue of numbered jobs, 3 workers that each take the
 //! next job when they are free, and a channel that brings results back. In the process pool,
-//! each worker thread forwards its job to its own child process over a pipe.
+//! each worker thread forwards its job to its own child process over a pipe. A last run kills
+//! a worker process first, to show that a job it loses is reported, not returned as a 0.
 
 use std::env;
 use std::io::{self, BufRead, BufReader, Write};
@@ -28,14 +29,20 @@ fn square(n: u64) -> u64 {
 }
 
 /// `executor.map(call, inputs)` on one thread per worker: results come back in input
-/// order, whichever worker finished first.
+/// order, whichever worker finished first. A job whose call failed, or that no worker was
+/// left to run, makes the whole map an error, as a dead worker makes Python's
+/// `ProcessPoolExecutor` raise `BrokenProcessPool`.
 ///
 /// Hand-built, not rayon's ThreadPool, because `square` blocks in a sleep (it stands for
 /// I/O), and rayon's pool is meant for CPU-bound work: a rayon thread stuck in a blocking
 /// call can do nothing else. Building it also shows what an executor is underneath.
-fn pool_map<W: Send>(workers: Vec<W>, inputs: &[u64], call: fn(&mut W, u64) -> u64) -> Vec<u64> {
+fn pool_map<W: Send>(
+    workers: Vec<W>,
+    inputs: &[u64],
+    call: fn(&mut W, u64) -> io::Result<u64>,
+) -> Result<Vec<u64>, String> {
     let (job_tx, job_rx) = mpsc::channel::<(usize, u64)>();
-    let (result_tx, result_rx) = mpsc::channel::<(usize, u64)>();
+    let (result_tx, result_rx) = mpsc::channel::<(usize, io::Result<u64>)>();
     // mpsc has one receiving end; a Mutex lets the workers take turns at it. A Mutex, not a
     // crossbeam channel (which has many receivers), so that this file needs std only.
     let job_rx = Mutex::new(job_rx);
@@ -58,19 +65,34 @@ fn pool_map<W: Send>(workers: Vec<W>, inputs: &[u64], call: fn(&mut W, u64) -> u
                     let Ok((index, n)) = job_rx.lock().unwrap().recv() else {
                         break;
                     };
-                    result_tx.send((index, call(&mut worker, n))).unwrap();
+                    let result = call(&mut worker, n);
+                    let broken = result.is_err();
+                    result_tx.send((index, result)).unwrap();
+                    // A worker whose call failed is broken: it takes no more jobs.
+                    if broken {
+                        break;
+                    }
                 }
             });
         }
     });
     drop(result_tx);
 
-    // The index each job carried puts the results back in input order.
-    let mut results = vec![0; inputs.len()];
-    for (index, value) in result_rx {
-        results[index] = value;
+    // The index each job carried puts the results back in input order. Every slot starts
+    // empty, not 0, so that a job that never reported is an error rather than a wrong answer.
+    let mut results: Vec<Option<io::Result<u64>>> = inputs.iter().map(|_| None).collect();
+    for (index, result) in result_rx {
+        results[index] = Some(result);
     }
     results
+        .into_iter()
+        .enumerate()
+        .map(|(index, result)| match result {
+            Some(Ok(value)) => Ok(value),
+            Some(Err(error)) => Err(format!("job {index} failed: {}", error.kind())),
+            None => Err(format!("job {index} never ran: every worker had failed")),
+        })
+        .collect()
 }
 
 /// One worker process, with its stdin and stdout piped to the parent.
@@ -92,15 +114,27 @@ impl WorkerProcess {
     }
 
     /// Sends one task as a line of text and reads the answer back as a line of text:
-    /// a process shares no memory with us, so everything crosses as bytes.
-    fn call(&mut self, n: u64) -> u64 {
-        let to_child = self.child.stdin.as_mut().expect("stdin is open");
-        writeln!(to_child, "{n}").expect("the worker is alive");
+    /// a process shares no memory with us, so everything crosses as bytes. A worker that has
+    /// died is an error here (a broken pipe, or no answer), not a panic: the pool decides.
+    fn call(&mut self, n: u64) -> io::Result<u64> {
+        let to_child = self.child.stdin.as_mut().expect("stdin is piped");
+        writeln!(to_child, "{n}")?;
         let mut answer = String::new();
-        self.from_child
-            .read_line(&mut answer)
-            .expect("the worker answers");
-        answer.trim().parse().expect("the worker sends a number")
+        if self.from_child.read_line(&mut answer)? == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        answer.trim().parse().map_err(io::Error::other)
+    }
+
+    /// Kills the worker, as a crash or the OOM killer would, and waits until it is gone.
+    fn kill(&mut self) -> io::Result<()> {
+        self.child.kill()?;
+        // wait() closes our end of the child's stdin first; keep it open, as a crash would,
+        // so that the next call writes into a pipe nobody reads.
+        let to_child = self.child.stdin.take();
+        self.child.wait()?;
+        self.child.stdin = to_child;
+        Ok(())
     }
 }
 
@@ -133,18 +167,25 @@ fn main() -> io::Result<()> {
     let inputs = [1, 2, 3, 4, 5];
 
     let threads = vec![(); 3];
-    println!(
-        "ThreadPool results: {:?}",
-        pool_map(threads, &inputs, |_, n| square(n))
-    );
+    let squares = pool_map(threads, &inputs, |_, n| Ok(square(n))).map_err(io::Error::other)?;
+    println!("ThreadPool results: {squares:?}");
 
+    // If the second or third start fails, `collect` drops the workers already started, and
+    // their Drop reaps them: no orphans.
     let processes = (0..3)
         .map(|_| WorkerProcess::start())
         .collect::<io::Result<Vec<_>>>()?;
-    println!(
-        "ProcessPool results: {:?}",
-        pool_map(processes, &inputs, WorkerProcess::call)
-    );
+    let squares = pool_map(processes, &inputs, WorkerProcess::call).map_err(io::Error::other)?;
+    println!("ProcessPool results: {squares:?}");
+
+    // A process can die under the pool (a crash, the OOM killer). Kill the only worker:
+    // job 0 meets a broken pipe, and jobs 1 to 4 find no worker left.
+    let mut doomed = WorkerProcess::start()?;
+    doomed.kill()?;
+    match pool_map(vec![doomed], &inputs, WorkerProcess::call) {
+        Ok(squares) => println!("ProcessPool with a killed worker: {squares:?}"),
+        Err(error) => println!("ProcessPool with a killed worker: error: {error}"),
+    }
     Ok(())
 }
 // ANCHOR_END: here

@@ -1,6 +1,6 @@
 //! Chapter 1, `book/01-introduction.md`: threads, a worker struct, processes.
 
-use crate::support::{assert_in_order, assert_last_line, assert_same_lines, run};
+use crate::support::{assert_in_order, assert_last_line, assert_lines, assert_same_lines, run};
 
 #[test]
 fn two_threads_print_all_their_lines_each_in_order() {
@@ -79,4 +79,16 @@ fn processes_each_work_then_finish_before_the_parent() {
         &expected.iter().map(String::as_str).collect::<Vec<_>>(),
     );
     assert_last_line(&out, "All processes finished.");
+}
+
+#[test]
+fn lost_update_loses_one_increment_and_fetch_add_does_not() {
+    let out = run("01_introduction_lost_update");
+    assert_lines(
+        &out,
+        &[
+            "read, then write: 1 after two increments",
+            "fetch_add: 2 after two increments",
+        ],
+    );
 }
