@@ -225,16 +225,23 @@ fn scaled(estimate: &Estimate, scale: f64) -> Estimate {
     }
 }
 
-/// A factor and unit for the medians so the y axis reads 0–200 ms rather than 0–0.2 s.
+/// A factor and unit for the medians so the y axis reads 0–200 ms rather than 0–0.2 s, and
+/// 0–30 M msg/s rather than 0–30000000 msg/s.
 fn time_scale(experiment: &Experiment) -> (f64, String) {
-    if experiment.unit != "s" {
-        return (1.0, experiment.unit.clone());
-    }
     let largest = experiment
         .series
         .iter()
         .map(|p| p.value.estimate.median)
         .fold(0.0, f64::max);
+    if experiment.unit != "s" {
+        let unit = &experiment.unit;
+        return match largest {
+            v if v >= 1e9 => (1e-9, format!("G {unit}")),
+            v if v >= 1e6 => (1e-6, format!("M {unit}")),
+            v if v >= 1e4 => (1e-3, format!("k {unit}")),
+            _ => (1.0, unit.clone()),
+        };
+    }
     match largest {
         v if v >= 1.0 => (1.0, "s".into()),
         v if v >= 1e-3 => (1e3, "ms".into()),

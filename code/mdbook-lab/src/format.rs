@@ -17,15 +17,15 @@ pub(crate) enum Kind<'u> {
     Ratio,
     /// A share: `93%`.
     Percent,
-    /// A value in a unit: `s` is scaled to ms, µs or ns; anything else is printed after a
-    /// plain number; `""` is a count.
+    /// A value in a unit: `s` is scaled to ms, µs or ns; any other unit (`msg/s`, or `""`
+    /// for a count) gets a k, M or G prefix from 10 000 up.
     Unit(&'u str),
 }
 
-/// One number: `1.18×`, `93%`, `45.6 ms`, `17.0`.
+/// One number: `1.18×`, `93%`, `45.6 ms`, `17.0`, `12.3 M msg/s`.
 pub(crate) fn one(value: f64, kind: Kind<'_>) -> String {
     let (number, unit) = parts(value, value, kind);
-    join(&number, unit)
+    join(&number, &unit)
 }
 
 /// A median and its interval, both in the median's unit: `45.6 ms [44.2–47.5]`,
@@ -53,19 +53,37 @@ pub(crate) fn range(low: f64, high: f64, kind: Kind<'_>) -> String {
     let reference = if high.is_finite() { high } else { low };
     let (low, unit) = parts(low, reference, kind);
     let (high, _) = parts(high, reference, kind);
-    join(&format!("{low}–{high}"), unit)
+    join(&format!("{low}–{high}"), &unit)
 }
 
 /// `value` as a number in the unit `reference` calls for, and that unit's suffix.
-fn parts(value: f64, reference: f64, kind: Kind<'_>) -> (String, &str) {
+fn parts(value: f64, reference: f64, kind: Kind<'_>) -> (String, String) {
     match kind {
-        Kind::Ratio => (format!("{value:.2}"), "×"),
-        Kind::Percent => (format!("{:.0}", value * 100.0), "%"),
+        Kind::Ratio => (format!("{value:.2}"), "×".into()),
+        Kind::Percent => (format!("{:.0}", value * 100.0), "%".into()),
         Kind::Unit("s") => {
             let (factor, unit) = seconds_scale(reference);
-            (three_significant(value * factor), unit)
+            (three_significant(value * factor), unit.into())
         }
-        Kind::Unit(unit) => (three_significant(value), unit),
+        Kind::Unit(unit) => {
+            let (factor, prefix) = large_scale(reference);
+            let suffix = match (prefix, unit) {
+                ("", unit) | (unit, "") => unit.to_string(),
+                (prefix, unit) => format!("{prefix} {unit}"),
+            };
+            (three_significant(value * factor), suffix)
+        }
+    }
+}
+
+/// The factor and SI prefix that keep a large count or rate readable: `12.3 M`, not
+/// `12345678`. Below 10 000 a number is written whole.
+fn large_scale(value: f64) -> (f64, &'static str) {
+    match value.abs() {
+        v if v >= 1e9 => (1e-9, "G"),
+        v if v >= 1e6 => (1e-6, "M"),
+        v if v >= 1e4 => (1e-3, "k"),
+        _ => (1.0, ""),
     }
 }
 
@@ -114,6 +132,22 @@ mod tests {
         assert_eq!(one(1.1849, Kind::Ratio), "1.18×");
         assert_eq!(one(0.934, Kind::Percent), "93%");
         assert_eq!(one(17.0, Kind::Unit("")), "17.0");
+        assert_eq!(one(2_345.0, Kind::Unit("")), "2345");
+    }
+
+    #[test]
+    fn large_counts_and_rates_take_a_prefix() {
+        assert_eq!(one(12_345_678.0, Kind::Unit("msg/s")), "12.3 M msg/s");
+        assert_eq!(one(45_600.0, Kind::Unit("")), "45.6 k");
+        assert_eq!(one(2.5e9, Kind::Unit("msg/s")), "2.50 G msg/s");
+        let e = Estimate {
+            median: 12_345_678.0,
+            interval: Some([11_900_000.0, 12_600_000.0]),
+        };
+        assert_eq!(
+            estimate(&e, Kind::Unit("msg/s")),
+            "12.3 M msg/s [11.9–12.6]"
+        );
     }
 
     #[test]

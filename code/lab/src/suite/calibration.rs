@@ -58,6 +58,7 @@ fn spin(threads: usize) -> Sample {
     Sample {
         value: harmonic_mean(&durations),
         extra: Default::default(),
+        answer: None,
     }
 }
 

@@ -69,5 +69,6 @@ fn convoy_sample(interval: u64, spinner: bool, sleeps: usize) -> Sample {
     Sample {
         value: median,
         extra: [("p90_latency_s".to_string(), p90)].into(),
+        answer: None,
     }
 }

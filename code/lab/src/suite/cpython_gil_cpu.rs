@@ -76,6 +76,7 @@ fn cpu_trial(strategy: &'static str, workers: usize, tasks: usize, iterations: u
             Sample {
                 value: elapsed,
                 extra: Default::default(),
+                answer: None,
             }
         }
     })

@@ -127,6 +127,7 @@ fn convoy_run(interval: Duration, sleeps: usize, spinner: bool) -> Sample {
     Sample {
         value: summary.median,
         extra: [("p90_latency_s".to_string(), summary.p90)].into(),
+        answer: None,
     }
 }
 

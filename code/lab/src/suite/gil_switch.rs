@@ -92,6 +92,7 @@ fn switch_run(interval: Duration, threads: usize, units: u64) -> Sample {
             ("handoffs_per_sec".to_string(), handoffs / elapsed),
         ]
         .into(),
+        answer: None,
     }
 }
 

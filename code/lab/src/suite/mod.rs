@@ -31,6 +31,7 @@ mod io_bound;
 mod plan;
 mod python;
 mod runner;
+mod spawn_cost;
 mod strategies;
 
 use std::collections::BTreeMap;
@@ -48,7 +49,7 @@ use runner::{Job, Progress};
 /// How long and how carefully to measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    /// The default for building the book: small N, a budget of about a minute in all.
+    /// The default for building the book: small N, a budget of about 80 s in all.
     Quick,
     /// For publishing: larger N, and eight times the budget.
     Full,
@@ -99,7 +100,7 @@ impl PlanContext {
     }
 
     /// An experiment's time budget: `quick` in quick mode, eight times that in full mode.
-    /// The quick budgets add up to under a minute on a 2-vCPU machine.
+    /// The quick budgets add up to under 80 s on a 2-vCPU machine.
     pub fn budget(&self, quick: Duration) -> Duration {
         match self.mode {
             Mode::Quick => quick,
@@ -152,6 +153,7 @@ const EXPERIMENTS: &[Entry] = &[
     gil_switch::ENTRY,
     cpython_gil_cpu::ENTRY,
     cpython_gil_convoy::ENTRY,
+    spawn_cost::ENTRY,
 ];
 
 impl Entry {
@@ -399,9 +401,11 @@ mod tests {
     }
 
     /// The budgets, plus the second or so by which an I/O experiment's fewest rounds can run
-    /// past its budget, keep the quick suite under a minute (measured: about 52 s).
+    /// past its budget, keep the quick suite, which a fresh clone's first `cargo xtask book`
+    /// runs, to about 80 s. Each chapter's experiments add to it, so a new one must fit or
+    /// take budget from another.
     #[test]
-    fn quick_budgets_fit_in_a_minute() {
+    fn quick_budgets_fit_in_80_seconds() {
         let ctx = PlanContext {
             mode: Mode::Quick,
             logical_cpus: 2,
@@ -411,7 +415,7 @@ mod tests {
             .map(|e| (e.plan)(&ctx).budget)
             .chain([calibration::plan(&ctx).budget])
             .sum();
-        assert!(total <= Duration::from_secs(56), "{total:?}");
+        assert!(total <= Duration::from_secs(76), "{total:?}");
     }
 
     fn options(only: &[&str], stale_only: bool) -> Options {

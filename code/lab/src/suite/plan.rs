@@ -10,6 +10,9 @@ pub struct Sample {
     pub value: f64,
     /// Other metrics of this run (e.g. `handoffs`), summarised by their median.
     pub extra: BTreeMap<String, f64>,
+    /// What the run computed, if it computed something: checked against the answers of the
+    /// other trials with as many tasks, as a timed trial's is.
+    pub answer: Option<u64>,
 }
 
 /// How a trial is run once.
@@ -17,7 +20,8 @@ pub enum Probe {
     /// The runner times the closure, which returns the answer it computed. Answers of all
     /// trials with the same number of tasks must agree, or the run fails.
     Timed(Box<dyn FnMut() -> u64>),
-    /// The closure measures itself (latencies, counts) and returns one sample.
+    /// The closure measures itself (latencies, counts, time per operation) and returns one
+    /// sample, with its answer where it has one.
     SelfTimed(Box<dyn FnMut() -> Sample>),
 }
 

@@ -327,7 +327,7 @@ fn run_slot(slot: &mut Slot, answers: &mut Answers, id: &str, record: bool) -> R
     Ok(())
 }
 
-/// Runs the probe once; a timed probe also returns its answer.
+/// Runs the probe once, and returns its answer where it has one.
 fn run_once(probe: &mut Probe) -> (Sample, Option<u64>) {
     match probe {
         Probe::Timed(f) => {
@@ -338,11 +338,16 @@ fn run_once(probe: &mut Probe) -> (Sample, Option<u64>) {
                 Sample {
                     value,
                     extra: BTreeMap::new(),
+                    answer: None,
                 },
                 Some(answer),
             )
         }
-        Probe::SelfTimed(f) => (f(), None),
+        Probe::SelfTimed(f) => {
+            let sample = f();
+            let answer = sample.answer;
+            (sample, answer)
+        }
     }
 }
 
@@ -512,6 +517,7 @@ mod tests {
                 Sample {
                     value: 2.0,
                     extra: BTreeMap::new(),
+                    answer: None,
                 }
             }
         })
@@ -549,6 +555,7 @@ mod tests {
                 Sample {
                     value: value(calls),
                     extra: BTreeMap::from([("calls".to_string(), calls as f64)]),
+                    answer: None,
                 }
             }
         })
@@ -617,6 +624,7 @@ mod tests {
                     Sample {
                         value: 1.0,
                         extra: BTreeMap::new(),
+                        answer: None,
                     }
                 }
             })
@@ -675,6 +683,7 @@ mod tests {
                     Sample {
                         value: 1.0,
                         extra: BTreeMap::new(),
+                        answer: None,
                     }
                 }
             })
@@ -725,6 +734,41 @@ mod tests {
     }
 
     #[test]
+    fn a_self_timed_trial_s_answer_is_checked_too() {
+        let answering = |answer| {
+            move || {
+                move || Sample {
+                    value: 1.0,
+                    extra: BTreeMap::new(),
+                    answer: Some(answer),
+                }
+            }
+        };
+        let e = measured(job(
+            vec![
+                Trial::timed("serial", 1, 4, || || 10),
+                Trial::self_timed("per-op", 2, 4, answering(12)),
+            ],
+            Duration::from_secs(60),
+        ))
+        .unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("per-op ×2 computed 12") || text.contains("serial ×1 computed 10"),
+            "{text}"
+        );
+        // Agreeing answers measure as usual.
+        let agreed = measured(job(
+            vec![
+                Trial::timed("serial", 1, 4, || || 10),
+                Trial::self_timed("per-op", 2, 4, answering(10)),
+            ],
+            Duration::from_secs(60),
+        ));
+        assert!(agreed.is_ok(), "{agreed:?}");
+    }
+
+    #[test]
     fn metrics_that_come_and_go_fail_the_run() {
         let calls = Cell::new(0u64);
         let calls = Rc::new(calls);
@@ -736,7 +780,11 @@ mod tests {
                 } else {
                     BTreeMap::from([("handoffs".to_string(), 1.0)])
                 };
-                Sample { value: 1.0, extra }
+                Sample {
+                    value: 1.0,
+                    extra,
+                    answer: None,
+                }
             }
         });
         let err = measured(job(vec![flaky], Duration::from_secs(60))).unwrap_err();

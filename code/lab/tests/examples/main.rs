@@ -10,3 +10,4 @@ mod support;
 mod ch01_introduction;
 mod ch02_cpu_vs_io;
 mod ch03_gil;
+mod ch04_threads;

@@ -1,0 +1,120 @@
+//! `spawn-cost`: what starting and joining one thread costs, with `thread::spawn` and with
+//! `thread::scope`, when threads are started one at a time or many at once.
+//!
+//! Each run starts the same number of threads, in batches: a batch is spawned, then joined,
+//! before the next starts. The value is the run's time divided by its threads.
+
+use std::thread;
+use std::time::{Duration, Instant};
+
+use super::{Axis, Entry, Mode, Plan, PlanContext, Sample, Trial};
+
+/// The experiment, as the suite's registry lists it.
+pub(super) const ENTRY: Entry = Entry {
+    id: "spawn-cost",
+    plan,
+    sources: &[sources!["code/lab/src/suite/spawn_cost.rs"]],
+};
+
+/// The x axis: how many threads are alive at once.
+const ALIVE: Axis = Axis::Param {
+    name: "alive",
+    label: "threads alive at once",
+};
+
+/// Threads started per run: enough that one run is not a single clock reading.
+fn spawns_per_run(mode: Mode) -> usize {
+    match mode {
+        Mode::Quick => 64,
+        Mode::Full => 256,
+    }
+}
+
+/// Batch sizes: one thread at a time, a few, and all of the run's threads at once.
+fn batch_sizes(mode: Mode) -> Vec<usize> {
+    vec![1, 8, spawns_per_run(mode)]
+}
+
+fn plan(ctx: &PlanContext) -> Plan {
+    let spawns = spawns_per_run(ctx.mode);
+    let mut builder = Plan::builder(ENTRY.id, "Starting a thread: spawn + join", ALIVE)
+        .workload(format!(
+            "{spawns} threads per run, each returning its index; started in batches (the \
+             threads alive at once), each batch joined before the next is spawned"
+        ))
+        .note("value: the run's elapsed time divided by the threads it started")
+        .note("spawn: thread::spawn, the JoinHandles joined in order")
+        .note("scoped: s.spawn inside one thread::scope per batch, joined when the scope ends")
+        .budget(ctx.budget(Duration::from_secs(3)));
+    for alive in batch_sizes(ctx.mode) {
+        for (strategy, run) in [
+            ("spawn", spawn_batches as fn(usize, usize) -> u64),
+            ("scoped", scoped_batches),
+        ] {
+            builder = builder.trial(
+                Trial::self_timed(strategy, alive, spawns, move || {
+                    move || per_spawn(spawns, || run(spawns, alive))
+                })
+                .with_param("alive", alive as u64),
+            );
+        }
+    }
+    builder.build()
+}
+
+/// Times `run`, which starts `spawns` threads, and reports the time per thread.
+fn per_spawn(spawns: usize, run: impl FnOnce() -> u64) -> Sample {
+    let start = Instant::now();
+    let answer = run();
+    Sample {
+        value: start.elapsed().as_secs_f64() / spawns as f64,
+        extra: Default::default(),
+        answer: Some(answer),
+    }
+}
+
+/// `thread::spawn` in batches of `alive`: returns the sum of the indexes the threads return.
+fn spawn_batches(spawns: usize, alive: usize) -> u64 {
+    let mut sum = 0;
+    for first in (0..spawns).step_by(alive) {
+        let handles: Vec<_> = (first..spawns.min(first + alive))
+            .map(|i| thread::spawn(move || i as u64))
+            .collect();
+        sum += handles
+            .into_iter()
+            .map(|h| h.join().expect("an empty thread cannot panic"))
+            .sum::<u64>();
+    }
+    sum
+}
+
+/// `thread::scope` in batches of `alive`: the same threads, joined by the scope.
+fn scoped_batches(spawns: usize, alive: usize) -> u64 {
+    let mut sum = 0;
+    for first in (0..spawns).step_by(alive) {
+        sum += thread::scope(|s| {
+            let handles: Vec<_> = (first..spawns.min(first + alive))
+                .map(|i| s.spawn(move || i as u64))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("an empty thread cannot panic"))
+                .sum::<u64>()
+        });
+    }
+    sum
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_batch_size_starts_every_thread_once() {
+        let expected: u64 = (0..10).sum();
+        for alive in [1, 3, 10] {
+            assert_eq!(spawn_batches(10, alive), expected, "spawn ×{alive}");
+            assert_eq!(scoped_batches(10, alive), expected, "scoped ×{alive}");
+        }
+    }
+}
