@@ -40,8 +40,8 @@ struct Figure {
     y_label: String,
     x_label: String,
     lines: Vec<Line>,
-    /// Speedups are read from zero (and against the ceiling line): never a log axis.
-    from_zero: bool,
+    /// The values are speedups, read against the ceiling line.
+    speedups: bool,
     /// The unit of the y values when they are times (`ms`).
     unit: String,
     /// The ceiling the dashed "attainable" line is drawn at, if there is one.
@@ -65,16 +65,22 @@ pub(crate) fn svg(id: &str, experiment: &Experiment) -> String {
         )
     }));
     // Values spread over two orders of magnitude get a logarithmic axis, or the small ones
-    // (an idle thread's 90 µs beside a convoy's 50 ms) would all sit on the zero line.
+    // (an idle thread's 90 µs beside a convoy's 50 ms, a contended lock's 0.003× speedup
+    // beside a local count's 1.6×) would all sit on the zero line. Speedups that stay within
+    // that range keep a linear axis from zero, the natural way to read them.
     let spread = |lo: f64, hi: f64| lo > 0.0 && hi / lo >= 50.0;
     let x_log = spread(x_min, x_max);
-    let y_log = !figure.from_zero && spread(y_min, y_max);
+    let y_log = spread(y_min, y_max);
     let pad = ((x_max - x_min) * 0.03).max(0.1);
     let x_linear = (x_min - pad)..(x_max + pad);
     let x_logarithmic = (x_min..x_max).log_scale();
-    // Headroom above the data for the legend, which sits in the upper left.
-    let y_linear = 0.0..(y_max * 1.45).max(f64::MIN_POSITIVE);
-    let y_logarithmic = (y_min * 0.6..y_max * 8.0).log_scale();
+    // Headroom above the data for the legend, which sits in the upper left: the share of the
+    // plot its entries take, kept free of data on either kind of axis.
+    let legend = legend_share(figure.lines.len());
+    let y_linear = 0.0..(y_max / (1.0 - legend)).max(f64::MIN_POSITIVE);
+    let y_bottom = y_min * 0.6;
+    let y_top = y_max * (y_max / y_bottom).powf(legend / (1.0 - legend));
+    let y_logarithmic = (y_bottom..y_top).log_scale();
     let mut svg = String::new();
     let drawn = match (x_log, y_log) {
         (true, true) => draw(&mut svg, &figure, x_logarithmic, y_logarithmic),
@@ -117,7 +123,7 @@ pub(crate) fn svg(id: &str, experiment: &Experiment) -> String {
 
 /// What the chart shows, in words: each line's values, and the dashed line.
 fn describe(figure: &Figure) -> String {
-    let kind = if figure.from_zero {
+    let kind = if figure.speedups {
         Kind::Ratio
     } else {
         Kind::Unit(figure.unit.as_str())
@@ -209,7 +215,7 @@ fn figure(experiment: &Experiment) -> Figure {
         },
         x_label: experiment.x_label.clone(),
         lines,
-        from_zero: speedups,
+        speedups,
         unit,
         ceiling: speedups.then(|| experiment.ceiling_median()),
     }
@@ -249,6 +255,27 @@ fn time_scale(experiment: &Experiment) -> (f64, String) {
     }
 }
 
+/// Height of the plot area in pixels: the chart less its margins and x label area.
+const PLOT_HEIGHT: f64 = (HEIGHT - 2 * 12 - 40) as f64;
+
+/// The share of the plot's height that a legend of `entries` lines needs, with a margin.
+fn legend_share(entries: usize) -> f64 {
+    let pixels = 20.0 + 17.0 * entries as f64;
+    (pixels / PLOT_HEIGHT).clamp(0.3, 0.7)
+}
+
+/// How many x labels to ask plotters for: one per whole number when the axis spans a few,
+/// so that 1, 2 and 4 are all labelled; otherwise one per measured value.
+fn x_label_count(xs: &[f64]) -> usize {
+    let (lo, hi) = bounds(xs.iter().copied());
+    let whole = xs.iter().all(|x| x.fract() == 0.0);
+    if whole && hi - lo <= 11.0 {
+        (hi - lo) as usize + 1
+    } else {
+        xs.len().clamp(2, 12)
+    }
+}
+
 fn bounds(values: impl Iterator<Item = f64>) -> (f64, f64) {
     values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
@@ -284,7 +311,7 @@ where
         .y_desc(figure.y_label.as_str())
         // x values are counts: label them as whole numbers, one label per measured value
         // when there are few.
-        .x_labels(xs.len().clamp(2, 12))
+        .x_labels(x_label_count(&xs))
         .x_label_formatter(&|v| format!("{v:.0}"))
         .label_style(("sans-serif", 13))
         .axis_desc_style(("sans-serif", 14))

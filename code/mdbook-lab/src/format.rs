@@ -59,7 +59,7 @@ pub(crate) fn range(low: f64, high: f64, kind: Kind<'_>) -> String {
 /// `value` as a number in the unit `reference` calls for, and that unit's suffix.
 fn parts(value: f64, reference: f64, kind: Kind<'_>) -> (String, String) {
     match kind {
-        Kind::Ratio => (format!("{value:.2}"), "×".into()),
+        Kind::Ratio => (ratio(value), "×".into()),
         Kind::Percent => (format!("{:.0}", value * 100.0), "%".into()),
         Kind::Unit("s") => {
             let (factor, unit) = seconds_scale(reference);
@@ -74,6 +74,17 @@ fn parts(value: f64, reference: f64, kind: Kind<'_>) -> (String, String) {
             (three_significant(value * factor), suffix)
         }
     }
+}
+
+/// A ratio with two decimals, or two significant digits below 0.1, so that a contended
+/// lock's `0.0035×` does not read as `0.00×`.
+fn ratio(value: f64) -> String {
+    let size = value.abs();
+    if size == 0.0 || size >= 0.1 || !size.is_finite() {
+        return format!("{value:.2}");
+    }
+    let decimals = (-size.log10()).ceil() as usize + 1;
+    format!("{value:.decimals$}")
 }
 
 /// The factor and SI prefix that keep a large count or rate readable: `12.3 M`, not
@@ -130,6 +141,10 @@ mod tests {
     #[test]
     fn ratios_shares_and_counts() {
         assert_eq!(one(1.1849, Kind::Ratio), "1.18×");
+        assert_eq!(one(0.0035, Kind::Ratio), "0.0035×");
+        assert_eq!(one(0.0564, Kind::Ratio), "0.056×");
+        assert_eq!(one(0.1, Kind::Ratio), "0.10×");
+        assert_eq!(one(0.0, Kind::Ratio), "0.00×");
         assert_eq!(one(0.934, Kind::Percent), "93%");
         assert_eq!(one(17.0, Kind::Unit("")), "17.0");
         assert_eq!(one(2_345.0, Kind::Unit("")), "2345");

@@ -136,11 +136,13 @@ fn problems(code: &str) -> Vec<String> {
 }
 
 /// First path segments of `use` declarations and of `#[x::…]` attributes, plus any use of the
-/// playground crates by path (`tokio::spawn`).
+/// playground crates by path (`tokio::spawn`). Comments are not code: a doc comment that
+/// points the reader to `tokio::sync::Semaphore` uses no crate.
 fn use_roots(code: &str) -> Vec<&str> {
     let mut roots = Vec::new();
     for raw in code.lines() {
         let line = raw.trim_start().trim_start_matches('#').trim_start();
+        let line = without_comment(line);
         let path = line
             .strip_prefix("use ")
             .or_else(|| line.strip_prefix("pub use "))
@@ -163,6 +165,20 @@ fn use_roots(code: &str) -> Vec<&str> {
         }
     }
     roots
+}
+
+/// `line` up to its `//` comment, if it has one outside a string literal.
+fn without_comment(line: &str) -> &str {
+    let mut in_string = false;
+    let bytes = line.as_bytes();
+    for i in 0..bytes.len() {
+        match bytes[i] {
+            b'"' if i == 0 || bytes[i - 1] != b'\\' => in_string = !in_string,
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return &line[..i],
+            _ => {}
+        }
+    }
+    line
 }
 
 #[cfg(test)]
@@ -210,6 +226,14 @@ mod tests {
             errs[0].contains("without a hidden `# extern crate rayon;`"),
             "{errs:?}"
         );
+    }
+
+    #[test]
+    fn a_crate_named_in_a_comment_is_not_used() {
+        let md = "```rust\n//! In async code, use tokio::sync::Semaphore.\nfn main() {\n    let url = \"https://rayon::x\"; // tokio::spawn is not called\n}\n```\n";
+        let errs = errors(md);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].contains("`# extern crate rayon;`"), "{errs:?}");
     }
 
     #[test]

@@ -28,6 +28,7 @@ mod gil_io;
 mod gil_switch;
 mod interleave;
 mod io_bound;
+mod lock_contention;
 mod plan;
 mod python;
 mod runner;
@@ -154,6 +155,7 @@ const EXPERIMENTS: &[Entry] = &[
     cpython_gil_cpu::ENTRY,
     cpython_gil_convoy::ENTRY,
     spawn_cost::ENTRY,
+    lock_contention::ENTRY,
 ];
 
 impl Entry {

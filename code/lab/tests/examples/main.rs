@@ -11,3 +11,4 @@ mod ch01_introduction;
 mod ch02_cpu_vs_io;
 mod ch03_gil;
 mod ch04_threads;
+mod ch05_sharing_state;
