@@ -18,6 +18,7 @@ macro_rules! sources {
 }
 
 mod calibration;
+mod channels;
 mod cpu_bound;
 mod cpython_gil_convoy;
 mod cpython_gil_cpu;
@@ -156,6 +157,7 @@ const EXPERIMENTS: &[Entry] = &[
     cpython_gil_convoy::ENTRY,
     spawn_cost::ENTRY,
     lock_contention::ENTRY,
+    channels::ENTRY,
 ];
 
 impl Entry {

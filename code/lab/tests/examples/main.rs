@@ -12,3 +12,4 @@ mod ch02_cpu_vs_io;
 mod ch03_gil;
 mod ch04_threads;
 mod ch05_sharing_state;
+mod ch06_message_passing;
