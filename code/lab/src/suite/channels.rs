@@ -7,7 +7,7 @@
 
 use std::sync::mpsc;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crossbeam::channel;
 
@@ -68,22 +68,11 @@ fn plan(ctx: &PlanContext) -> Plan {
     for (name, strategy) in STRATEGIES {
         builder = builder.sweep(&producer_counts(ctx), |producers| {
             Trial::self_timed(name, producers, total, move || {
-                move || throughput(total, || strategy(total, producers))
+                move || Sample::operations_per_second(total, || strategy(total, producers))
             })
         });
     }
     builder.build()
-}
-
-/// Runs `deliver`, which passes `messages` messages, and reports messages per second.
-fn throughput(messages: usize, deliver: impl FnOnce() -> u64) -> Sample {
-    let start = Instant::now();
-    let answer = deliver();
-    Sample {
-        value: messages as f64 / start.elapsed().as_secs_f64(),
-        extra: Default::default(),
-        answer: Some(answer),
-    }
 }
 
 /// The values producer `p` of `producers` sends: every `producers`-th of `0..messages`.

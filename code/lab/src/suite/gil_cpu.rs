@@ -160,9 +160,14 @@ fn processes(exe: &PathBuf, tasks: usize, workers: usize, iterations: u64) -> Re
             }
         }
     }
+    // Reap every worker before judging any, so that one failure leaves no other running.
+    let outputs: Vec<std::io::Result<std::process::Output>> = children
+        .into_iter()
+        .map(|child| child.wait_with_output())
+        .collect();
     let mut sum = 0u64;
-    for child in children {
-        let out = child.wait_with_output()?;
+    for out in outputs {
+        let out = out?;
         if !out.status.success() {
             bail!("worker exited with {}", out.status);
         }

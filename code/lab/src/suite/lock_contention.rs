@@ -9,7 +9,7 @@
 use std::hint::black_box;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crossbeam::utils::CachePadded;
 
@@ -65,28 +65,16 @@ fn plan(ctx: &PlanContext) -> Plan {
         .note("thread-local: each thread counts in a local variable, summed after the join")
         .budget(ctx.budget(Duration::from_secs(8)))
         .trial(Trial::self_timed("serial", 1, total, move || {
-            move || per_increment(total, || serial(total))
+            move || Sample::time_per_operation(total, || serial(total))
         }));
     for (name, strategy) in STRATEGIES {
         builder = builder.sweep(&thread_counts(ctx), |workers| {
             Trial::self_timed(name, workers, total, move || {
-                move || per_increment(total, || strategy(total, workers))
+                move || Sample::time_per_operation(total, || strategy(total, workers))
             })
         });
     }
     builder.build()
-}
-
-/// Times `count`, which makes `total` increments and returns the count, and reports the time
-/// per increment; the count is the answer every strategy must agree on.
-fn per_increment(total: usize, count: impl FnOnce() -> u64) -> Sample {
-    let start = Instant::now();
-    let answer = count();
-    Sample {
-        value: start.elapsed().as_secs_f64() / total as f64,
-        extra: Default::default(),
-        answer: Some(answer),
-    }
 }
 
 /// Threads: the suite's worker counts from 1 to twice the CPUs, less those that are neither a

@@ -1,7 +1,7 @@
 //! What an experiment hands the runner: its description and the configurations to measure.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// One measured run of a self-timing trial.
 #[derive(Debug, Clone, Default)]
@@ -13,6 +13,45 @@ pub struct Sample {
     /// What the run computed, if it computed something: checked against the answers of the
     /// other trials with as many tasks, as a timed trial's is.
     pub answer: Option<u64>,
+}
+
+impl Sample {
+    /// Times `run`, which does `operations` operations and returns its answer; the value is
+    /// the time per operation (one increment, one thread started).
+    pub fn time_per_operation(operations: usize, run: impl FnOnce() -> u64) -> Sample {
+        let (answer, seconds) = timed(run);
+        Sample {
+            value: seconds_per_operation(seconds, operations),
+            extra: BTreeMap::new(),
+            answer: Some(answer),
+        }
+    }
+
+    /// Times `run`, which does `operations` operations and returns its answer; the value is
+    /// operations per second (messages delivered), where higher is better.
+    pub fn operations_per_second(operations: usize, run: impl FnOnce() -> u64) -> Sample {
+        let (answer, seconds) = timed(run);
+        Sample {
+            value: operations_per_second(seconds, operations),
+            extra: BTreeMap::new(),
+            answer: Some(answer),
+        }
+    }
+}
+
+fn seconds_per_operation(seconds: f64, operations: usize) -> f64 {
+    seconds / operations as f64
+}
+
+fn operations_per_second(seconds: f64, operations: usize) -> f64 {
+    operations as f64 / seconds
+}
+
+/// `run`'s answer, and how many seconds it took.
+fn timed(run: impl FnOnce() -> u64) -> (u64, f64) {
+    let start = Instant::now();
+    let answer = run();
+    (answer, start.elapsed().as_secs_f64())
 }
 
 /// How a trial is run once.
@@ -267,5 +306,20 @@ impl PlanBuilder {
             }
         }
         plan
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn per_operation_values_divide_the_right_way_and_keep_the_answer() {
+        assert_eq!(seconds_per_operation(2.0, 4), 0.5);
+        assert_eq!(operations_per_second(2.0, 4), 2.0);
+        let per_op = Sample::time_per_operation(4, || 7);
+        let rate = Sample::operations_per_second(4, || 7);
+        assert_eq!((per_op.answer, rate.answer), (Some(7), Some(7)));
+        assert!(per_op.extra.is_empty() && rate.extra.is_empty());
     }
 }

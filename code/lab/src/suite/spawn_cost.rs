@@ -5,7 +5,7 @@
 //! before the next starts. The value is the run's time divided by its threads.
 
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::{Axis, Entry, Mode, Plan, PlanContext, Sample, Trial};
 
@@ -53,24 +53,13 @@ fn plan(ctx: &PlanContext) -> Plan {
         ] {
             builder = builder.trial(
                 Trial::self_timed(strategy, alive, spawns, move || {
-                    move || per_spawn(spawns, || run(spawns, alive))
+                    move || Sample::time_per_operation(spawns, || run(spawns, alive))
                 })
                 .with_param("alive", alive as u64),
             );
         }
     }
     builder.build()
-}
-
-/// Times `run`, which starts `spawns` threads, and reports the time per thread.
-fn per_spawn(spawns: usize, run: impl FnOnce() -> u64) -> Sample {
-    let start = Instant::now();
-    let answer = run();
-    Sample {
-        value: start.elapsed().as_secs_f64() / spawns as f64,
-        extra: Default::default(),
-        answer: Some(answer),
-    }
 }
 
 /// `thread::spawn` in batches of `alive`: returns the sum of the indexes the threads return.
