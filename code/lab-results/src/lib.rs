@@ -188,6 +188,33 @@ pub fn attainable_speedup(workers: usize, ceiling: f64) -> f64 {
     (workers as f64).min(ceiling).max(1.0)
 }
 
+/// Amdahl's law: the speedup of a job whose `serial_share` (0 to 1) cannot be split, on a
+/// machine that can give `attainable` threads' worth (see [`attainable_speedup`]).
+///
+/// # Examples
+///
+/// ```
+/// // Half the job serial: two CPUs give 1 / (0.5 + 0.5 / 2) = 1.33×.
+/// assert_eq!(lab_results::amdahl_speedup(0.5, 2.0), 1.0 / 0.75);
+/// ```
+pub fn amdahl_speedup(serial_share: f64, attainable: f64) -> f64 {
+    1.0 / (serial_share + (1.0 - serial_share) / attainable)
+}
+
+/// Amdahl's law solved for the serial share: the share that would explain `speedup` on a
+/// machine that can give `attainable` threads' worth. Undefined (NaN) when `attainable` is 1.
+///
+/// # Examples
+///
+/// ```
+/// use lab_results::{amdahl_speedup, implied_serial_share};
+/// let s = amdahl_speedup(0.1, 2.0);
+/// assert!((implied_serial_share(s, 2.0) - 0.1).abs() < 1e-12);
+/// ```
+pub fn implied_serial_share(speedup: f64, attainable: f64) -> f64 {
+    (attainable / speedup - 1.0) / (attainable - 1.0)
+}
+
 impl Experiment {
     /// The point of `strategy` at x-value `x` (per [`Experiment::x`]).
     pub fn point(&self, strategy: &str, x: u64) -> Option<&Point> {

@@ -60,7 +60,8 @@ pub(crate) fn range(low: f64, high: f64, kind: Kind<'_>) -> String {
 fn parts(value: f64, reference: f64, kind: Kind<'_>) -> (String, String) {
     match kind {
         Kind::Ratio => (ratio(value), "×".into()),
-        Kind::Percent => (format!("{:.0}", value * 100.0), "%".into()),
+        // `+ 0.0` turns a rounded -0 into 0, so a share just below zero reads `0%`, not `-0%`.
+        Kind::Percent => (format!("{:.0}", (value * 100.0).round() + 0.0), "%".into()),
         Kind::Unit("s") => {
             let (factor, unit) = seconds_scale(reference);
             (three_significant(value * factor), unit.into())
@@ -140,6 +141,7 @@ mod tests {
 
     #[test]
     fn ratios_shares_and_counts() {
+        assert_eq!(one(-0.004, Kind::Percent), "0%");
         assert_eq!(one(1.1849, Kind::Ratio), "1.18×");
         assert_eq!(one(0.0035, Kind::Ratio), "0.0035×");
         assert_eq!(one(0.0564, Kind::Ratio), "0.056×");

@@ -31,6 +31,7 @@
 mod bench;
 mod chart;
 mod claim;
+mod crossover;
 mod dedent;
 pub mod directive;
 mod format;

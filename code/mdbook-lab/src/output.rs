@@ -2,11 +2,14 @@
 //!
 //! ```text
 //! {{#output 01_introduction_two_threads}}
+//! {{#output 07_thread_pools_executor cancel}}
 //! ```
 //! becomes a `<pre class="lab-output">` holding `$ cargo run --example …` and the program's
-//! stdout, HTML-escaped. The stdout is cached in `target/lab/output/EXAMPLE-HASH.txt`, keyed by
-//! the hash of the example's source, so `mdbook serve` reloads never re-run an unchanged
-//! example. A run that fails or outlives its time limit stops the build.
+//! stdout, HTML-escaped. Words after the name are passed to the program as its arguments, so
+//! one example can show its parts one at a time. The stdout is cached in
+//! `target/lab/output/EXAMPLE[+ARG…]-HASH.txt`, keyed by the hash of the example's source and
+//! the arguments, so `mdbook serve` reloads never re-run an unchanged example. A run that fails
+//! or outlives its time limit stops the build.
 
 use std::collections::hash_map::DefaultHasher;
 use std::fs;
@@ -26,9 +29,15 @@ use crate::registry::Directive;
 /// `{{#output EXAMPLE}}`, as the registry lists it.
 pub(crate) const DIRECTIVE: Directive = Directive {
     name: "output",
-    usage: "{{#output EXAMPLE}}",
-    becomes: "what code/lab/examples/EXAMPLE.rs printed when this book was built",
-    render: |lab, name| Ok(render(name, &lab.examples.stdout_of(name)?)),
+    usage: "{{#output EXAMPLE [ARG…]}}",
+    becomes: "what code/lab/examples/EXAMPLE.rs printed, run with ARG… as its arguments, when \
+              this book was built",
+    render: |lab, text| {
+        let mut words = text.split_whitespace();
+        let name = words.next().unwrap_or_default();
+        let args: Vec<&str> = words.collect();
+        Ok(render(name, &args, &lab.examples.stdout_of(name, &args)?))
+    },
 };
 
 /// Where examples live and how they are run.
@@ -60,8 +69,9 @@ impl Examples {
         }
     }
 
-    /// The example's stdout: from the cache when its source is unchanged, else by running it.
-    pub fn stdout_of(&self, name: &str) -> Result<String> {
+    /// The example's stdout when run with `args`: from the cache when its source is
+    /// unchanged, else by running it.
+    pub fn stdout_of(&self, name: &str, args: &[&str]) -> Result<String> {
         let source_path = self.dir.join(format!("{name}.rs"));
         let source = fs::read_to_string(&source_path).map_err(|_| {
             anyhow!(
@@ -70,22 +80,27 @@ impl Examples {
                 self.known().join(", ")
             )
         })?;
-        let cached = self
-            .cache
-            .join(format!("{name}-{:016x}.txt", hash(&source)));
+        let cached = self.cache_file(name, args, &source);
         if let Ok(stdout) = fs::read_to_string(&cached) {
             return Ok(stdout);
         }
         let binary = self.build(name)?;
-        let stdout = run_with_time_limit(Command::new(binary), self.time_limit)
-            .with_context(|| format!("example `{name}`"))?;
-        self.store(name, &cached, &stdout)?;
+        let mut command = Command::new(binary);
+        command.args(args);
+        let stdout = run_with_time_limit(command, self.time_limit)
+            .with_context(|| format!("example `{}`", invocation(name, args)))?;
+        self.store(&cache_stem(name, args), &cached, &stdout)?;
         Ok(stdout)
     }
 
-    /// Where the output of example `name` with this `source` is cached.
-    pub fn cache_file(&self, name: &str, source: &str) -> PathBuf {
-        self.cache.join(format!("{name}-{:016x}.txt", hash(source)))
+    /// Where the output of example `name` run with `args`, with this `source`, is cached.
+    pub fn cache_file(&self, name: &str, args: &[&str], source: &str) -> PathBuf {
+        let key = format!("{source}\0{}", args.join("\0"));
+        self.cache.join(format!(
+            "{}-{:016x}.txt",
+            cache_stem(name, args),
+            hash(&key)
+        ))
     }
 
     fn known(&self) -> Vec<String> {
@@ -130,14 +145,15 @@ impl Examples {
             .ok_or_else(|| anyhow!("cargo built no executable for it"))
     }
 
-    /// Caches `stdout` and removes the entries of older versions of the same example.
-    fn store(&self, name: &str, cached: &Path, stdout: &str) -> Result<()> {
+    /// Caches `stdout` and removes the entries of older versions of the same example run with
+    /// the same arguments (`stem`, from [`cache_stem`]).
+    fn store(&self, stem: &str, cached: &Path, stdout: &str) -> Result<()> {
         fs::create_dir_all(&self.cache)
             .with_context(|| format!("cannot create {}", self.cache.display()))?;
         for entry in fs::read_dir(&self.cache).into_iter().flatten().flatten() {
             let file = entry.file_name();
             let file = file.to_string_lossy();
-            if file.strip_prefix(name).is_some_and(|rest| {
+            if file.strip_prefix(stem).is_some_and(|rest| {
                 rest.len() == 21 && rest.starts_with('-') && rest.ends_with(".txt")
             }) {
                 let _ = fs::remove_file(entry.path());
@@ -147,7 +163,25 @@ impl Examples {
     }
 }
 
-/// The example's source hash: the cache key. `DefaultHasher` may change between Rust
+/// The start of a cache file's name: the example and its arguments, `+`-joined, so that the
+/// outputs of one example run with different arguments never replace each other.
+fn cache_stem(name: &str, args: &[&str]) -> String {
+    std::iter::once(name)
+        .chain(args.iter().copied())
+        .collect::<Vec<_>>()
+        .join("+")
+}
+
+/// How a reader runs the example: its name, then `--` and the arguments, if any.
+fn invocation(name: &str, args: &[&str]) -> String {
+    if args.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name} -- {}", args.join(" "))
+    }
+}
+
+/// The hash of an example's source (and arguments): the cache key. `DefaultHasher` may change between Rust
 /// releases; that only costs one re-run.
 fn hash(source: &str) -> u64 {
     let mut hasher = DefaultHasher::new();
@@ -203,10 +237,10 @@ fn drain(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<String>
 }
 
 /// The captured output as the page shows it.
-pub(crate) fn render(name: &str, stdout: &str) -> String {
+pub(crate) fn render(name: &str, args: &[&str], stdout: &str) -> String {
     format!(
         "<pre class=\"lab-output\"><code class=\"language-text\">$ cargo run --example {}\n{}</code></pre>\n",
-        escape(name),
+        escape(&invocation(name, args)),
         escape(stdout.trim_end())
     )
 }

@@ -165,7 +165,7 @@ fn titles_and_outputs_are_escaped() {
     assert!(html.contains("a &amp; b"));
     assert!(!html.contains("<script>"));
 
-    let out = output::render("x", "<script>alert(1)</script>\na & b\n");
+    let out = output::render("x", &[], "<script>alert(1)</script>\na & b\n");
     assert!(out.contains("&lt;script&gt;alert(1)&lt;/script&gt;\na &amp; b</code></pre>"));
 }
 
@@ -348,11 +348,32 @@ fn a_cached_output_is_used_without_running_anything() {
     let f = Fixture::new("cached");
     let source = "fn main() { println!(\"hi\"); }";
     fs::write(f.dir.join("examples/01_cached.rs"), source).unwrap();
-    let cache = f.lab().examples.cache_file("01_cached", source);
+    let cache = f.lab().examples.cache_file("01_cached", &[], source);
     fs::write(cache, "<b>cached</b>\n").unwrap();
     let html = f.render("{{#output 01_cached}}").unwrap();
     assert!(
         html.contains("$ cargo run --example 01_cached\n&lt;b&gt;cached&lt;/b&gt;</code>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn each_set_of_arguments_has_its_own_output() {
+    let f = Fixture::new("cachedargs");
+    let source = "fn main() {}";
+    fs::write(f.dir.join("examples/01_parts.rs"), source).unwrap();
+    let examples = &f.lab().examples;
+    let (one, two) = (
+        examples.cache_file("01_parts", &["one"], source),
+        examples.cache_file("01_parts", &["two"], source),
+    );
+    assert_ne!(one, two);
+    assert_ne!(one, examples.cache_file("01_parts", &[], source));
+    fs::write(one, "first part\n").unwrap();
+    fs::write(two, "second part\n").unwrap();
+    let html = f.render("{{#output 01_parts two}}").unwrap();
+    assert!(
+        html.contains("$ cargo run --example 01_parts -- two\nsecond part</code>"),
         "{html}"
     );
 }

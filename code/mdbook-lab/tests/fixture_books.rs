@@ -153,7 +153,7 @@ fn html_in_output_and_titles_is_shown_as_text() {
     // The cache holds what the program prints, so no compiler is needed to build this book.
     book.write(
         examples
-            .cache_file("hostile_output", source)
+            .cache_file("hostile_output", &[], source)
             .strip_prefix(&book.root)
             .unwrap()
             .to_str()

@@ -8,7 +8,8 @@
 
 use anyhow::{Result, anyhow, bail};
 use lab_results::{
-    Estimate, Experiment, MIN_FOR_INTERVAL, Metric, Point, Results, attainable_speedup,
+    Estimate, Experiment, MIN_FOR_INTERVAL, Metric, Point, Results, amdahl_speedup,
+    attainable_speedup, implied_serial_share,
 };
 
 use super::{Bound, Claim, Outcome, Scope, Value, Verdict, find};
@@ -221,6 +222,7 @@ impl Claim {
                     rounds,
                 })
             }
+            Value::Amdahl => self.against_amdahl(experiment, point, at),
             Value::Other {
                 strategy,
                 metric,
@@ -268,6 +270,84 @@ impl Claim {
                 })
             }
         }
+    }
+}
+
+impl Claim {
+    /// The point's speedup over Amdahl's prediction, round by round: each round's prediction
+    /// uses the ceiling measured in that round.
+    fn against_amdahl<'e>(
+        &self,
+        experiment: &'e Experiment,
+        point: &Point,
+        at: String,
+    ) -> Result<Measured<'e>> {
+        if self.metric != Metric::Speedup {
+            bail!("`Amdahl` predicts speedups; this claim's metric is not `speedup`");
+        }
+        let serial_pct = point.params.get("serial_pct").ok_or_else(|| {
+            anyhow!(
+                "`Amdahl` needs the point's serial share, and {} has no `serial_pct` setting; \
+                 give its trials `.with_param(\"serial_pct\", P)`",
+                self.experiment
+            )
+        })?;
+        let serial_share = *serial_pct as f64 / 100.0;
+        let ceiling = point
+            .ceiling
+            .as_ref()
+            .or(experiment.ceiling.as_ref())
+            .ok_or_else(|| {
+                anyhow!(
+                    "`Amdahl` needs a ceiling measured in {}'s own rounds, and it has none \
+                     (make the experiment CPU-bound)",
+                    self.experiment
+                )
+            })?;
+        let speedups = experiment
+            .per_round(point, &Metric::Speedup)
+            .ok_or_else(|| anyhow!("claim needs {}'s speedup {at}", point.strategy))?;
+        let attainable: Vec<f64> = ceiling
+            .rounds
+            .iter()
+            .map(|&c| attainable_speedup(point.workers, c))
+            .collect();
+        let predicted: Vec<f64> = attainable
+            .iter()
+            .map(|&n| amdahl_speedup(serial_share, n))
+            .collect();
+        let ratios: Vec<f64> = speedups
+            .iter()
+            .zip(&predicted)
+            .map(|(s, p)| s / p)
+            .collect();
+        let quantity = Estimate::of(&ratios);
+        let mut shown = format!(
+            "{} {at} against Amdahl's {}: ratio {}",
+            format::estimate(&Estimate::of(&speedups), Kind::Ratio),
+            format::estimate(&Estimate::of(&predicted), Kind::Ratio),
+            format::estimate(&quantity, Kind::Ratio)
+        );
+        // The serial share that would explain the measured speedup: Amdahl's law fitted to
+        // this point. Undefined where the machine gives one thread's worth.
+        if attainable.iter().all(|&n| n > 1.0) {
+            let implied: Vec<f64> = speedups
+                .iter()
+                .zip(&attainable)
+                .map(|(&s, &n)| implied_serial_share(s, n))
+                .collect();
+            shown += &format!(
+                "; the serial share it implies: {}",
+                format::estimate(&Estimate::of(&implied), Kind::Percent)
+            );
+        }
+        Ok(Measured {
+            quantity,
+            limit: 1.0,
+            kind: Kind::Ratio,
+            shown,
+            rounds: experiment.rounds(),
+        })
     }
 }
 

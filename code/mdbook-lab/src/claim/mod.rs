@@ -5,6 +5,7 @@
 //! {{#claim io-bound: tokio median is at most threads median at tasks = 1000}}
 //! {{#claim cpu-bound: rayon speedup is at least 70% of ceiling at workers = 2}}
 //! {{#claim gil-convoy: with-spinner median is within 25% of with-spinner median in cpython-gil-convoy at switch_us = 5000}}
+//! {{#claim amdahl: parallel speedup is within 10% of Amdahl at serial_pct = 10}}
 //! ```
 //! The grammar is the sentence itself:
 //! `EXPERIMENT: STRATEGY METRIC is at most|at least|within P% of VALUE at every point|at X = N`,
@@ -14,7 +15,9 @@
 //! - VALUE is a number with an optional unit (`×`, `s`, `ms`, `µs`), `P% of ceiling`
 //!   (P percent of `min(workers, ceiling)`, with the ceiling measured in the same rounds), or
 //!   `STRATEGY METRIC` (another strategy at the same x), optionally `in EXPERIMENT` (the same
-//!   x of another experiment, such as the CPython run beside the model);
+//!   x of another experiment, such as the CPython run beside the model), or `Amdahl` (the
+//!   speedup Amdahl's law predicts from the point's `serial_pct` setting and the ceiling
+//!   measured in the same round);
 //! - X is the experiment's x axis (`workers`, `tasks`, or a parameter such as `switch_us`).
 //!
 //! Every measured quantity has a 95% interval, and the claim is judged against the whole
@@ -85,6 +88,8 @@ enum Value {
     Number(f64),
     /// A share of `min(workers, ceiling)`.
     CeilingShare(f64),
+    /// Amdahl's prediction from the point's `serial_pct` and the round's ceiling.
+    Amdahl,
     /// Another strategy's metric at the same x, in this experiment or `experiment`.
     Other {
         strategy: String,

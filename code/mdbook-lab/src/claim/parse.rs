@@ -69,6 +69,9 @@ fn parse_bound<'p>(predicate: &'p str, statement: &str) -> Result<(Bound, &'p st
 }
 
 fn parse_value(text: &str, statement: &str) -> Result<Value> {
+    if text == "Amdahl" {
+        return Ok(Value::Amdahl);
+    }
     if let Some(share) = text.strip_suffix("% of ceiling") {
         let share: f64 = share
             .trim()
@@ -105,7 +108,7 @@ fn parse_value(text: &str, statement: &str) -> Result<Value> {
         }),
         _ => bail!(
             "cannot read the value `{text}` in claim `{statement}`; use a number with a unit, \
-             `P% of ceiling`, or `STRATEGY METRIC`"
+             `P% of ceiling`, `Amdahl`, or `STRATEGY METRIC`"
         ),
     }
 }

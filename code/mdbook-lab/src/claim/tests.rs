@@ -277,3 +277,49 @@ fn claims_about_unmeasured_things_are_errors() {
             .contains("compares speedups")
     );
 }
+
+/// A job half of which is serial, run serially and on two workers under a ceiling of 1.2:
+/// Amdahl predicts 1 / (0.5 + 0.5 / 1.2) = 1.0909×, which `on-law` reaches exactly and
+/// `short` misses by 20%.
+fn amdahl_results() -> Results {
+    let with_share = |mut p: Point| {
+        p.params.insert("serial_pct".into(), 50);
+        p
+    };
+    let predicted = 1.0 / (0.5 + 0.5 / 1.2);
+    let mut e = fixture::experiment(vec![
+        with_share(point("serial", 1, vec![1.0; 9])),
+        with_share(point("on-law", 2, vec![1.0 / predicted; 9])),
+        with_share(point("short", 2, vec![1.0 / (0.8 * predicted); 9])),
+        point("no-share", 2, vec![0.9; 9]),
+    ]);
+    e.x = "serial_pct".into();
+    e.derive_ratios();
+    fixture::results(vec![("a", e)])
+}
+
+#[test]
+fn amdahl_predicts_from_the_serial_share_and_the_ceiling_of_each_round() {
+    let results = amdahl_results();
+    let check = |text: &str| Claim::parse(text).unwrap().check(&results);
+    let v = check("a: on-law speedup is within 1% of Amdahl at serial_pct = 50").unwrap();
+    assert_eq!(v.outcome, Outcome::Held, "{v:?}");
+    assert_eq!(
+        v.measured,
+        "1.09× [1.09–1.09] at serial_pct = 50 against Amdahl's 1.09× [1.09–1.09]: ratio \
+         1.00× [1.00–1.00]; the serial share it implies: 50% [50–50]"
+    );
+    let v = check("a: short speedup is within 10% of Amdahl at serial_pct = 50").unwrap();
+    assert_eq!(v.outcome, Outcome::Failed, "{v:?}");
+    assert!(v.measured.contains("ratio 0.80×"), "{}", v.measured);
+
+    let err = |text: &str| format!("{:#}", check(text).unwrap_err());
+    assert!(
+        err("a: no-share speedup is within 10% of Amdahl at every point").contains("serial_pct"),
+        "a point without a serial share is an error naming the setting"
+    );
+    assert!(
+        err("a: on-law median is within 10% of Amdahl at serial_pct = 50")
+            .contains("`Amdahl` predicts speedups"),
+    );
+}
