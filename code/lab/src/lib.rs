@@ -7,6 +7,7 @@
 //! # Layout
 //!
 //! - [`workloads`]: the seeds' `cpu_task` and the simulated I/O wait, shared by benches and tests.
+//! - [`executor`]: the hand-built thread pool of chapter 7, with `Future`-like handles.
 //! - [`gil`]: a model of CPython's GIL (switch interval, drop request, forced switching,
 //!   release around blocking calls), checked with loom and measured by the suite.
 //! - [`stats`]: median, min–max and p90 of one run's samples.
@@ -21,6 +22,15 @@ pub mod stats;
 pub mod suite;
 pub mod trace;
 pub mod workloads;
+
+// The hand-built pool's source is the example `examples/07_thread_pools_executor.rs`, compiled
+// here as a module, not copied: the playground needs the pool inside the program it runs, and
+// a copy here would drift from the one the page shows. The tour around the pool (`main` and
+// its parts) is compiled too, and unused here.
+#[allow(dead_code)]
+#[path = "../examples/07_thread_pools_executor.rs"]
+mod executor_tour;
+pub use executor_tour::executor;
 
 /// The `results.json` contract, a crate of its own (`code/lab-results`) so that the
 /// preprocessor reads it without compiling the suite.

@@ -42,6 +42,12 @@ fn example_binary(name: &str) -> PathBuf {
 /// If the example is not built or is older than its source, runs longer than
 /// [`TIME_LIMIT`], or exits with a failure; each message says what to do.
 pub(crate) fn run(name: &str) -> Vec<String> {
+    run_with(name, &[])
+}
+
+/// Runs example `name` with `args`, as `{{#output NAME ARG…}}` does, and returns the lines of
+/// its stdout. Panics as [`run`] does.
+pub(crate) fn run_with(name: &str, args: &[&str]) -> Vec<String> {
     let source = crate_dir().join("examples").join(format!("{name}.rs"));
     assert!(
         source.is_file(),
@@ -67,6 +73,7 @@ pub(crate) fn run(name: &str) -> Vec<String> {
     );
 
     let mut child = Command::new(&binary)
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -211,7 +218,7 @@ fn chapters() -> String {
 /// Every file in `examples/` is run by some test, and every chapter module is compiled.
 ///
 /// A test "runs" an example when a chapter module under `tests/examples/` calls
-/// `run("NAME")` (as `support::run("NAME")`) in its code, not in a comment. Reading the
+/// `run("NAME")` or `run_with("NAME", …)` in its code, not in a comment. Reading the
 /// sources, rather than keeping a list, means a new chapter module only has to be declared in
 /// `main.rs`.
 #[test]
@@ -239,7 +246,10 @@ fn every_example_has_a_test() {
 
     let untested: Vec<String> = example_names()
         .into_iter()
-        .filter(|name| !test_code.contains(&format!("run(\"{name}\")")))
+        .filter(|name| {
+            !test_code.contains(&format!("run(\"{name}\")"))
+                && !test_code.contains(&format!("run_with(\"{name}\","))
+        })
         .collect();
     assert!(
         untested.is_empty(),
@@ -257,6 +267,7 @@ fn every_example_is_on_a_page() {
         .filter(|name| {
             !book.contains(&format!("code/lab/examples/{name}.rs"))
                 && !book.contains(&format!("{{{{#output {name}}}}}"))
+                && !book.contains(&format!("{{{{#output {name} "))
         })
         .collect();
     assert!(
@@ -280,8 +291,10 @@ fn every_example_a_page_names_exists() {
             let len = rest
                 .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
                 .unwrap_or(rest.len());
-            // A name, then the end right after it: not prose about `examples/*`.
-            if len > 0 && rest[len..].starts_with(end) {
+            // A name, then the end (or an argument) right after it: not prose about
+            // `examples/*`.
+            let argument = marker == "{{#output " && rest[len..].starts_with(' ');
+            if len > 0 && (rest[len..].starts_with(end) || argument) {
                 named.push(&rest[..len]);
             }
         }
