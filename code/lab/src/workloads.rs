@@ -38,6 +38,16 @@ pub fn cpu_task_with(n: u64, iterations: u64) -> u64 {
     total
 }
 
+/// A task with almost no work, one multiply and a shift: what running it costs is nearly all
+/// overhead, which is what the `pool-overhead` and `granularity` experiments measure.
+///
+/// Never inlined, for the reason [`cpu_task_with`] gives.
+#[inline(never)]
+pub fn tiny_task(i: u64) -> u64 {
+    // A multiplicative hash, so the sum of many tasks is not a closed form LLVM could fold.
+    black_box(i).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 7
+}
+
 /// The answer [`cpu_task_with`] must give, in closed form: `n · iterations · (iterations − 1) / 2`.
 pub fn cpu_task_expected(n: u64, iterations: u64) -> u64 {
     let triangle = u128::from(iterations) * u128::from(iterations.saturating_sub(1)) / 2;

@@ -17,6 +17,7 @@ macro_rules! sources {
     };
 }
 
+mod amdahl;
 mod calibration;
 mod channels;
 mod cpu_bound;
@@ -27,10 +28,13 @@ mod gil_convoy;
 pub mod gil_cpu;
 mod gil_io;
 mod gil_switch;
+mod granularity;
+mod imbalance;
 mod interleave;
 mod io_bound;
 mod lock_contention;
 mod plan;
+mod pool_overhead;
 mod python;
 mod runner;
 mod spawn_cost;
@@ -51,7 +55,7 @@ use runner::{Job, Progress};
 /// How long and how carefully to measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    /// The default for building the book: small N, a budget of about 80 s in all.
+    /// The default for building the book: small N, a budget of about 100 s in all.
     Quick,
     /// For publishing: larger N, and eight times the budget.
     Full,
@@ -102,7 +106,7 @@ impl PlanContext {
     }
 
     /// An experiment's time budget: `quick` in quick mode, eight times that in full mode.
-    /// The quick budgets add up to under 80 s on a 2-vCPU machine.
+    /// The quick budgets add up to under 100 s on a 2-vCPU machine.
     pub fn budget(&self, quick: Duration) -> Duration {
         match self.mode {
             Mode::Quick => quick,
@@ -158,6 +162,10 @@ const EXPERIMENTS: &[Entry] = &[
     spawn_cost::ENTRY,
     lock_contention::ENTRY,
     channels::ENTRY,
+    pool_overhead::ENTRY,
+    granularity::ENTRY,
+    amdahl::ENTRY,
+    imbalance::ENTRY,
 ];
 
 impl Entry {
@@ -406,10 +414,10 @@ mod tests {
 
     /// The budgets, plus the second or so by which an I/O experiment's fewest rounds can run
     /// past its budget, keep the quick suite, which a fresh clone's first `cargo xtask book`
-    /// runs, to about 80 s. Each chapter's experiments add to it, so a new one must fit or
+    /// runs, to about 100 s. Each chapter's experiments add to it, so a new one must fit or
     /// take budget from another.
     #[test]
-    fn quick_budgets_fit_in_80_seconds() {
+    fn quick_budgets_fit_in_100_seconds() {
         let ctx = PlanContext {
             mode: Mode::Quick,
             logical_cpus: 2,
@@ -419,7 +427,7 @@ mod tests {
             .map(|e| (e.plan)(&ctx).budget)
             .chain([calibration::plan(&ctx).budget])
             .sum();
-        assert!(total <= Duration::from_secs(76), "{total:?}");
+        assert!(total <= Duration::from_secs(95), "{total:?}");
     }
 
     fn options(only: &[&str], stale_only: bool) -> Options {

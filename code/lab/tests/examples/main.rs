@@ -13,3 +13,5 @@ mod ch03_gil;
 mod ch04_threads;
 mod ch05_sharing_state;
 mod ch06_message_passing;
+mod ch07_thread_pools;
+mod ch08_data_parallelism;
