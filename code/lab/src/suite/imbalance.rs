@@ -71,7 +71,6 @@ fn plan(ctx: &PlanContext) -> Plan {
         .filter(|&&w| w > 1)
         .map(|&w| format!("{:.0}% at {w}", 100.0 * busiest_share(&costs, w)))
         .collect();
-    let costs_for = |costs: &Vec<u64>| costs.clone();
     Plan::builder(
         ENTRY.id,
         "Uneven tasks: fixed split vs work stealing",
@@ -93,17 +92,17 @@ fn plan(ctx: &PlanContext) -> Plan {
     .note("rayon: par_iter over the tasks on a W-thread pool; idle threads steal")
     .budget(ctx.budget(Duration::from_secs(5)))
     .trial({
-        let costs = costs_for(&costs);
+        let costs = costs.clone();
         Trial::timed("serial", 1, TASKS, move || move || serial(&costs))
     })
     .sweep(&workers, |w| {
-        let costs = costs_for(&costs);
+        let costs = costs.clone();
         Trial::timed("round-robin", w, TASKS, move || {
             move || dealt_round_robin(&costs, w)
         })
     })
     .sweep(&workers, |w| {
-        let costs = costs_for(&costs);
+        let costs = costs.clone();
         Trial::timed("rayon", w, TASKS, move || {
             let pool = rayon_pool(w);
             move || pool.install(|| stolen(&costs))

@@ -9,9 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 use std::time::Duration;
 
-use rayon::prelude::*;
-
-use super::strategies::rayon_pool;
+use super::strategies::{rayon_pool, tiny_tasks_par_iter, tiny_tasks_serial};
 use super::{Axis, Entry, Mode, Plan, PlanContext, Sample, Trial};
 use crate::executor::Executor;
 use crate::workloads::tiny_task;
@@ -63,8 +61,20 @@ fn plan(ctx: &PlanContext) -> Plan {
         let per_task = move |run: fn(usize) -> u64| {
             move || move || Sample::time_per_operation(tasks, || run(tasks))
         };
+        // `run` inside a rayon pool built before the rounds.
+        let in_rayon_pool = move |run: fn(usize) -> u64| {
+            move || {
+                let pool = rayon_pool(workers);
+                move || Sample::time_per_operation(tasks, || pool.install(|| run(tasks)))
+            }
+        };
         builder = builder
-            .trial(Trial::self_timed("serial", 1, tasks, per_task(serial)))
+            .trial(Trial::self_timed(
+                "serial",
+                1,
+                tasks,
+                per_task(tiny_tasks_serial),
+            ))
             .trial(Trial::self_timed("executor", workers, tasks, move || {
                 let pool = Executor::new(workers);
                 move || Sample::time_per_operation(tasks, || through_executor(&pool, tasks))
@@ -73,23 +83,13 @@ fn plan(ctx: &PlanContext) -> Plan {
                 "rayon-spawn",
                 workers,
                 tasks,
-                move || {
-                    let pool = rayon_pool(workers);
-                    move || {
-                        Sample::time_per_operation(tasks, || pool.install(|| rayon_spawn(tasks)))
-                    }
-                },
+                in_rayon_pool(rayon_spawn),
             ))
             .trial(Trial::self_timed(
                 "rayon-par-iter",
                 workers,
                 tasks,
-                move || {
-                    let pool = rayon_pool(workers);
-                    move || {
-                        Sample::time_per_operation(tasks, || pool.install(|| rayon_par_iter(tasks)))
-                    }
-                },
+                in_rayon_pool(|n| tiny_tasks_par_iter(n, 1)),
             ));
         if tasks <= MOST_THREADS {
             builder = builder.trial(Trial::self_timed(
@@ -101,10 +101,6 @@ fn plan(ctx: &PlanContext) -> Plan {
         }
     }
     builder.build()
-}
-
-fn serial(tasks: usize) -> u64 {
-    (0..tasks as u64).map(tiny_task).fold(0, u64::wrapping_add)
 }
 
 /// Every task submitted, then every result awaited, in order.
@@ -132,13 +128,6 @@ fn rayon_spawn(tasks: usize) -> u64 {
         .fold(0, u64::wrapping_add)
 }
 
-fn rayon_par_iter(tasks: usize) -> u64 {
-    (0..tasks as u64)
-        .into_par_iter()
-        .map(tiny_task)
-        .reduce(|| 0, u64::wrapping_add)
-}
-
 fn thread_per_task(tasks: usize) -> u64 {
     let handles: Vec<_> = (0..tasks as u64)
         .map(|i| thread::spawn(move || tiny_task(i)))
@@ -155,12 +144,10 @@ mod tests {
 
     #[test]
     fn every_strategy_computes_the_same_sum() {
-        let expected = serial(300);
+        let expected = tiny_tasks_serial(300);
         let pool = Executor::new(3);
         assert_eq!(through_executor(&pool, 300), expected);
-        let rayon = rayon_pool(3);
-        assert_eq!(rayon.install(|| rayon_spawn(300)), expected);
-        assert_eq!(rayon.install(|| rayon_par_iter(300)), expected);
+        assert_eq!(rayon_pool(3).install(|| rayon_spawn(300)), expected);
         assert_eq!(thread_per_task(300), expected);
     }
 }

@@ -3,6 +3,10 @@
 
 use std::thread;
 
+use rayon::prelude::*;
+
+use crate::workloads::tiny_task;
+
 /// Runs `work(w)` for `w` in `0..workers`, each on its own scoped thread, all at once, and
 /// returns what each returned, in order.
 ///
@@ -42,6 +46,26 @@ pub(super) fn round_robin<S>(
     .fold(0, u64::wrapping_add)
 }
 
+/// The wrapping sum of `tiny_task(i)` for `i` in `0..items`, one after another.
+pub(super) fn tiny_tasks_serial(items: usize) -> u64 {
+    (0..items)
+        .map(|i| tiny_task(i as u64))
+        .fold(0, u64::wrapping_add)
+}
+
+/// [`tiny_tasks_serial`] split by rayon's `par_iter` on whatever pool is installed, never into
+/// a job of fewer than `min_len` items (1: rayon's own default).
+///
+/// usize ranges, not u64, because only they are indexed parallel iterators, which
+/// `with_min_len` needs; the serial version uses them too, so the two differ in nothing else.
+pub(super) fn tiny_tasks_par_iter(items: usize, min_len: usize) -> u64 {
+    (0..items)
+        .into_par_iter()
+        .with_min_len(min_len)
+        .map(|i| tiny_task(i as u64))
+        .reduce(|| 0, u64::wrapping_add)
+}
+
 /// A rayon pool of `workers` threads, built before the rounds.
 pub(super) fn rayon_pool(workers: usize) -> rayon::ThreadPool {
     rayon::ThreadPoolBuilder::new()
@@ -73,6 +97,21 @@ mod tests {
         assert_eq!(thread_of(0), thread_of(3));
         assert_eq!(thread_of(0), thread_of(6));
         assert_ne!(thread_of(0), thread_of(1));
+    }
+
+    #[test]
+    fn tiny_tasks_sum_the_same_however_split() {
+        for items in [0, 1, 10, 4_097] {
+            let expected: u64 = (0..items as u64).map(tiny_task).fold(0, u64::wrapping_add);
+            assert_eq!(tiny_tasks_serial(items), expected, "{items} items");
+            for min_len in [1, 64, 4_096] {
+                assert_eq!(
+                    tiny_tasks_par_iter(items, min_len),
+                    expected,
+                    "{items}/{min_len}"
+                );
+            }
+        }
     }
 
     #[test]

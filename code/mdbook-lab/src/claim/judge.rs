@@ -322,9 +322,10 @@ impl Claim {
             .map(|(s, p)| s / p)
             .collect();
         let quantity = Estimate::of(&ratios);
+        let speedup = estimate_of(experiment, point, &Metric::Speedup)?;
         let mut shown = format!(
             "{} {at} against Amdahl's {}: ratio {}",
-            format::estimate(&Estimate::of(&speedups), Kind::Ratio),
+            format::estimate(&speedup, Kind::Ratio),
             format::estimate(&Estimate::of(&predicted), Kind::Ratio),
             format::estimate(&quantity, Kind::Ratio)
         );
