@@ -42,6 +42,10 @@ pub struct Trace {
     pub duration_ns: u64,
     /// The traced run's own value (its elapsed time), to set against the untraced median.
     pub traced_value: f64,
+    /// How many runs were recorded: the trace is the one whose value was nearest the
+    /// untraced median, so that one unlucky run is not the picture.
+    #[serde(default = "one_run")]
+    pub recorded_runs: usize,
     /// The configuration's median value over the experiment's rounds, untraced.
     pub untraced_median: f64,
     /// Spans that did not fit a lane's preallocated buffer and were not recorded.
@@ -126,6 +130,11 @@ impl Traces {
     }
 }
 
+/// Traces written before `recorded_runs` existed came from one recorded run.
+fn one_run() -> usize {
+    1
+}
+
 impl Trace {
     /// The trace's value along an experiment's x axis (`workers`, `tasks` or a setting).
     pub fn x(&self, axis: &str) -> u64 {
@@ -155,6 +164,7 @@ mod tests {
                 params: BTreeMap::from([("switch_us".to_string(), 500)]),
                 duration_ns: 1_000,
                 traced_value: 1e-6,
+                recorded_runs: 1,
                 untraced_median: 1e-6,
                 dropped: 0,
                 lanes: vec![TraceLane {

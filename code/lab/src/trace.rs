@@ -150,6 +150,41 @@ pub fn numbered_lane(prefix: &str) -> Option<Lane> {
     Some(lane)
 }
 
+/// One lane per thread of a pool whose threads outlive the recording (rayon's): a task
+/// records on the lane of the thread that runs it, found by the thread's index in its pool.
+/// The lanes are handed back when this is dropped, not when the threads end.
+pub struct PoolLanes {
+    /// Locked only by the thread whose index it is, so never contended: a `Mutex`, not a
+    /// lock-free buffer, because a lane is `&mut` and the pool's threads share this.
+    lanes: Vec<Mutex<Lane>>,
+}
+
+/// Lanes `PREFIX 1` … `PREFIX threads`, if a recording is on.
+pub fn pool_lanes(prefix: &str, threads: usize) -> Option<PoolLanes> {
+    let lanes = (1..=threads)
+        .map(|n| lane(format!("{prefix} {n}")).map(Mutex::new))
+        .collect::<Option<Vec<_>>>()?;
+    Some(PoolLanes { lanes })
+}
+
+impl PoolLanes {
+    /// Runs `work` and records it as one span of `kind` on the lane of pool thread `thread`.
+    ///
+    /// # Panics
+    ///
+    /// If `thread` is not below the number of lanes asked for.
+    pub fn span<R>(&self, thread: usize, kind: SpanKind, work: impl FnOnce() -> R) -> R {
+        let start = Instant::now();
+        let result = work();
+        let end = Instant::now();
+        self.lanes[thread]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .record(kind, start, end);
+        result
+    }
+}
+
 impl Lane {
     /// Records that the lane was in state `kind` from `start` to `end`.
     pub fn record(&mut self, kind: SpanKind, start: Instant, end: Instant) {
@@ -282,11 +317,41 @@ mod tests {
     }
 
     #[test]
+    fn pool_lanes_record_each_span_on_its_threads_lane() {
+        let _one = TEST_RECORDINGS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let recording = Recording::start();
+        let lanes = pool_lanes("trace-test pool", 2).unwrap();
+        assert_eq!(lanes.span(1, SpanKind::Running, || 5), 5);
+        lanes.span(1, SpanKind::Running, || ());
+        lanes.span(0, SpanKind::Idle, || ());
+        drop(lanes);
+        let (lanes, _) = recording.finish();
+        let mine = only(&lanes, "trace-test pool");
+        let shape: Vec<(&str, Vec<SpanKind>)> = mine
+            .iter()
+            .map(|l| (l.label.as_str(), l.spans.iter().map(|s| s.kind).collect()))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                ("trace-test pool 1", vec![SpanKind::Idle]),
+                (
+                    "trace-test pool 2",
+                    vec![SpanKind::Running, SpanKind::Running]
+                ),
+            ]
+        );
+    }
+
+    #[test]
     fn without_a_recording_there_is_no_lane() {
         let _one = TEST_RECORDINGS
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         assert!(lane("x").is_none());
+        assert!(pool_lanes("x", 2).is_none());
         let mut none = None;
         assert_eq!(span(&mut none, SpanKind::Running, || 7), 7);
         let recording = Recording::start();

@@ -266,6 +266,7 @@ fn a_timeline_needs_traces_from_the_same_run() {
             params: Default::default(),
             duration_ns: 1_000_000,
             traced_value: 0.9,
+            recorded_runs: 1,
             untraced_median: 0.9,
             dropped: 0,
             lanes: vec![TraceLane {

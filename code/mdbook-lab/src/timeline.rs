@@ -147,8 +147,12 @@ fn overhead(experiment: &Experiment, chosen: &[&Trace]) -> String {
     let runs: Vec<String> = chosen
         .iter()
         .map(|t| {
+            let of = match t.recorded_runs {
+                0 | 1 => String::new(),
+                n => format!(" (the nearest to the median of {n} recorded runs)"),
+            };
             format!(
-                "{} recorded against a median of {} unrecorded",
+                "{} recorded{of} against a median of {} unrecorded",
                 format::one(t.traced_value, unit),
                 format::one(t.untraced_median, unit)
             )
@@ -156,8 +160,7 @@ fn overhead(experiment: &Experiment, chosen: &[&Trace]) -> String {
         .collect();
     let dropped: u64 = chosen.iter().map(|t| t.dropped).sum();
     let mut text = format!(
-        "Each picture is one more run of the configuration, recorded after the measured \
-         rounds: {}.",
+        "Each picture is a run of the configuration recorded after the measured rounds: {}.",
         runs.join("; ")
     );
     if dropped > 0 {
@@ -397,6 +400,7 @@ mod tests {
             params: [("switch_us".to_string(), switch_us)].into(),
             duration_ns: 10_000_000,
             traced_value: 0.0101,
+            recorded_runs: 3,
             untraced_median: 0.01,
             dropped: 0,
             lanes: vec![
@@ -458,7 +462,10 @@ mod tests {
         assert!(html.contains("&lt;thread 2&gt;"), "labels are escaped");
         assert!(html.contains(">10 ms</text>"), "{html}");
         assert!(
-            html.contains("10.1 ms recorded against a median of 10.0 ms"),
+            html.contains(
+                "10.1 ms recorded (the nearest to the median of 3 recorded runs) against a \
+                 median of 10.0 ms"
+            ),
             "{html}"
         );
         assert!(

@@ -60,7 +60,7 @@ fn plan(ctx: &PlanContext) -> Plan {
         "parallel: the serial share on the calling thread, the rest split by rayon over \
              {workers} threads (every logical CPU)"
     ))
-    .budget(ctx.budget(Duration::from_secs(5)));
+    .budget(ctx.budget(Duration::from_secs(7)));
     for percent in SERIAL_PERCENTS {
         let serial_tasks = TASKS * percent as usize / 100;
         builder = builder

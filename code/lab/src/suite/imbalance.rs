@@ -14,6 +14,7 @@ use rayon::prelude::*;
 
 use super::strategies::{rayon_pool, round_robin};
 use super::{Axis, Entry, Plan, PlanContext, Trial};
+use crate::trace::{self, SpanKind};
 use crate::workloads::cpu_task_with;
 
 /// The experiment, as the suite's registry lists it.
@@ -90,25 +91,54 @@ fn plan(ctx: &PlanContext) -> Plan {
         dealt.join(", ")
     ))
     .note("rayon: par_iter over the tasks on a W-thread pool; idle threads steal")
-    .budget(ctx.budget(Duration::from_secs(5)))
+    .note(
+        "rayon-max-len-1: the same with with_max_len(1), so that every task is a job of its \
+         own that an idle thread can steal",
+    )
+    .note(format!(
+        "timelines: one run of each strategy at {} workers (one per logical CPU), each task a \
+         running span on the thread that ran it",
+        ctx.logical_cpus
+    ))
+    .budget(ctx.budget(Duration::from_secs(6)))
     .trial({
         let costs = costs.clone();
         Trial::timed("serial", 1, TASKS, move || move || serial(&costs))
     })
     .sweep(&workers, |w| {
         let costs = costs.clone();
-        Trial::timed("round-robin", w, TASKS, move || {
+        let trial = Trial::timed("round-robin", w, TASKS, move || {
             move || dealt_round_robin(&costs, w)
-        })
+        });
+        traced_at_cpu_count(trial, w, ctx)
     })
     .sweep(&workers, |w| {
         let costs = costs.clone();
-        Trial::timed("rayon", w, TASKS, move || {
+        let trial = Trial::timed("rayon", w, TASKS, move || {
             let pool = rayon_pool(w);
-            move || pool.install(|| stolen(&costs))
-        })
+            move || pool.install(|| stolen(&costs, usize::MAX))
+        });
+        traced_at_cpu_count(trial, w, ctx)
+    })
+    .sweep(&workers, |w| {
+        let costs = costs.clone();
+        let trial = Trial::timed("rayon-max-len-1", w, TASKS, move || {
+            let pool = rayon_pool(w);
+            move || pool.install(|| stolen(&costs, 1))
+        });
+        traced_at_cpu_count(trial, w, ctx)
     })
     .build()
+}
+
+/// `trial`, recorded once for a timeline if it runs one thread per logical CPU: the picture
+/// where each thread has a core of its own, so gaps are waits for work, not for a core.
+fn traced_at_cpu_count(trial: Trial, workers: usize, ctx: &PlanContext) -> Trial {
+    if workers == ctx.logical_cpus {
+        trial.traced()
+    } else {
+        trial
+    }
 }
 
 fn task(i: usize, cost: u64) -> u64 {
@@ -127,16 +157,27 @@ fn dealt_round_robin(costs: &[u64], workers: usize) -> u64 {
     round_robin(
         costs.len(),
         workers,
-        || (),
-        |(), i| task(i as usize, costs[i as usize]),
+        || trace::numbered_lane("scoped thread"),
+        |lane, i| {
+            let i = i as usize;
+            trace::span(lane, SpanKind::Running, || task(i, costs[i]))
+        },
     )
 }
 
-fn stolen(costs: &[u64]) -> u64 {
+/// The tasks through `par_iter` on the installed pool, in jobs of at most `max_len` tasks
+/// (`usize::MAX`: rayon's own split). When a recording is on, each task is a span on the lane
+/// of the pool thread that ran it, so the timeline shows which thread took which task.
+fn stolen(costs: &[u64], max_len: usize) -> u64 {
+    let lanes = trace::pool_lanes("pool thread", rayon::current_num_threads());
     costs
         .par_iter()
+        .with_max_len(max_len)
         .enumerate()
-        .map(|(i, &c)| task(i, c))
+        .map(|(i, &c)| match (&lanes, rayon::current_thread_index()) {
+            (Some(lanes), Some(thread)) => lanes.span(thread, SpanKind::Running, || task(i, c)),
+            _ => task(i, c),
+        })
         .reduce(|| 0, u64::wrapping_add)
 }
 
@@ -146,10 +187,16 @@ mod tests {
 
     #[test]
     fn every_strategy_computes_the_same_sum() {
+        // Not while another test records: these threads would add lanes to its recording.
+        let _one = crate::trace::TEST_RECORDINGS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let costs = [1, 5, 1, 1, 3];
         let expected = serial(&costs);
         assert_eq!(dealt_round_robin(&costs, 2), expected);
-        assert_eq!(rayon_pool(2).install(|| stolen(&costs)), expected);
+        for max_len in [1, 2, usize::MAX] {
+            assert_eq!(rayon_pool(2).install(|| stolen(&costs, max_len)), expected);
+        }
     }
 
     #[test]
@@ -162,6 +209,47 @@ mod tests {
         assert!(
             ones > TASKS / 2 && costs.iter().any(|&c| c >= 8),
             "{costs:?}"
+        );
+    }
+
+    #[test]
+    fn a_recording_shows_every_task_on_the_thread_that_ran_it() {
+        use crate::trace::{Recording, TEST_RECORDINGS, TraceLane};
+        use std::sync::PoisonError;
+
+        let _one = TEST_RECORDINGS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let costs = [1, 1, 2, 1, 1];
+        let spans_by_lane = |lanes: &[TraceLane], prefix: &str| -> Vec<usize> {
+            lanes
+                .iter()
+                .filter(|l| l.label.starts_with(prefix))
+                .map(|l| l.spans.len())
+                .collect()
+        };
+
+        let recording = Recording::start();
+        dealt_round_robin(&costs, 2);
+        let (lanes, _) = recording.finish();
+        let mut dealt = spans_by_lane(&lanes, "scoped thread ");
+        dealt.sort_unstable();
+        assert_eq!(
+            dealt,
+            [2, 3],
+            "round-robin deals 3 tasks to one thread, 2 to the other"
+        );
+
+        let pool = rayon_pool(2);
+        let recording = Recording::start();
+        pool.install(|| stolen(&costs, usize::MAX));
+        let (lanes, _) = recording.finish();
+        let stolen = spans_by_lane(&lanes, "pool thread ");
+        assert_eq!(stolen.len(), 2, "one lane per pool thread: {stolen:?}");
+        assert_eq!(
+            stolen.iter().sum::<usize>(),
+            costs.len(),
+            "one span per task"
         );
     }
 

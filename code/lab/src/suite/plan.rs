@@ -74,7 +74,7 @@ pub struct Trial {
     pub tasks: usize,
     /// Other settings of this configuration (e.g. `switch_us`); see [`Trial::with_param`].
     pub params: BTreeMap<String, u64>,
-    /// Whether to record a timeline of one more run after the rounds; see [`Trial::traced`].
+    /// Whether to record a timeline after the rounds; see [`Trial::traced`].
     pub traced: bool,
     /// Builds the probe before the rounds start (thread pools, runtimes stay built across
     /// rounds; between its turns a pool's threads sleep and use no CPU).
@@ -116,9 +116,9 @@ impl Trial {
 }
 
 impl Trial {
-    /// Asks for a timeline of this configuration: after the rounds, the runner runs it once
-    /// more while a [`Recording`](crate::trace::Recording) is on, and keeps what the code it
-    /// runs recorded (the GIL model records its threads; other strategies record their own
+    /// Asks for a timeline of this configuration: after the rounds, the runner runs it a few
+    /// more times while a [`Recording`](crate::trace::Recording) is on, and keeps what the code
+    /// recorded in the run nearest the untraced median (the GIL model records its threads; other strategies record their own
     /// lanes).
     pub fn traced(mut self) -> Trial {
         self.traced = true;
