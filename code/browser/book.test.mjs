@@ -22,9 +22,17 @@ const BOOK = join(TARGET, "book");
 const SHOTS = join(TARGET, "book-shots");
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
-// The crates the playground offers that a snippet may use. A block that declares any other
-// `extern crate` loses its Run button, and the Run-button check below then names it.
-const PLAYGROUND_CRATES = ["rayon", "tokio", "crossbeam"];
+// The crates the playground offers that a snippet may use, read from the one list the book's
+// build checks (`PLAYGROUND_CRATES` in code/mdbook-lab/src/playground.rs), not kept twice. A
+// block that declares any other `extern crate` loses its Run button, and the Run-button check
+// below then names it.
+const PLAYGROUND_CRATES = (() => {
+    const source = readFileSync(
+        join(import.meta.dirname, "../mdbook-lab/src/playground.rs"), "utf8");
+    const list = source.match(/const PLAYGROUND_CRATES: \[&str; \d+\] =\s*\[([^\]]*)\]/);
+    assert.ok(list, "playground.rs no longer declares `const PLAYGROUND_CRATES: [&str; N] = [...]`");
+    return [...list[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+})();
 
 const TYPES = {
     ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml",

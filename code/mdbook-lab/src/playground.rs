@@ -1,6 +1,7 @@
 //! The playground rule: every Rust block a reader can run (not marked `noplayground` or
-//! `ignore`) may use only std, rayon, tokio and crossbeam (what play.rust-lang.org offers and
-//! `mdbook test` links), and declares each crate with a hidden `# extern crate …;` line.
+//! `ignore`) may use only std and the crates of [`PLAYGROUND_CRATES`] (what play.rust-lang.org
+//! offers and `mdbook test` links), and declares each crate with a hidden `# extern crate …;`
+//! line.
 //!
 //! mdBook hides the Run button of a block that names any other crate, without a word; this
 //! check stops the build instead, naming the block.
@@ -11,8 +12,15 @@ use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
 use crate::directive::line_of;
 
-/// Crates a runnable block may use besides std.
-pub(crate) const PLAYGROUND_CRATES: [&str; 3] = ["rayon", "tokio", "crossbeam"];
+/// Crates a runnable block may use besides std: the single list of allowed crates. Each is in
+/// the playground's crate list (`compiler/base/Cargo.toml` in rust-lang/rust-playground,
+/// checked 2026-11-22) and in `code/book-deps`, which builds them for `mdbook test`. Add a
+/// crate to all three places or to none.
+///
+/// libc is in the playground too, and not here: the toolchain ships an rlib of its own, so
+/// `extern crate libc;` in `mdbook test` finds two and fails (E0464).
+pub(crate) const PLAYGROUND_CRATES: [&str; 5] =
+    ["rayon", "tokio", "crossbeam", "serde", "serde_json"];
 
 /// Path roots that are not crates from the outside.
 const BUILT_IN: [&str; 6] = ["std", "core", "alloc", "crate", "self", "super"];
@@ -209,8 +217,8 @@ mod tests {
 
     #[test]
     fn a_use_of_another_crate_is_caught_too() {
-        let errs = errors("```rust\nuse serde::Serialize;\nfn main() {}\n```\n");
-        assert!(errs[0].contains("uses crate `serde`"), "{errs:?}");
+        let errs = errors("```rust\nuse regex::Regex;\nfn main() {}\n```\n");
+        assert!(errs[0].contains("uses crate `regex`"), "{errs:?}");
     }
 
     #[test]
@@ -238,8 +246,13 @@ mod tests {
 
     #[test]
     fn blocks_that_do_not_run_are_exempt() {
-        assert!(errors("```rust,noplayground\nuse serde::Serialize;\n```\n```rust,ignore\nuse lab::gil;\n```\n").is_empty());
-        assert!(errors("```text\nuse serde::Serialize;\n```\n").is_empty());
+        assert!(
+            errors(
+                "```rust,noplayground\nuse regex::Regex;\n```\n```rust,ignore\nuse lab::gil;\n```\n"
+            )
+            .is_empty()
+        );
+        assert!(errors("```text\nuse regex::Regex;\n```\n").is_empty());
     }
 
     #[test]

@@ -15,3 +15,4 @@ mod ch05_sharing_state;
 mod ch06_message_passing;
 mod ch07_thread_pools;
 mod ch08_data_parallelism;
+mod ch09_processes;
