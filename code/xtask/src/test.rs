@@ -187,7 +187,7 @@ fn stock_head_is_empty(page: &str) -> Result {
     }
 }
 
-/// `mdbook test` with rayon, tokio and crossbeam on the library path, built alone into
+/// `mdbook test` with the playground crates the book uses on the library path, built alone into
 /// target/book-deps so that exactly one rlib of each exists (a second gives E0464).
 fn mdbook_test() -> Result {
     let host = host_triple()?;

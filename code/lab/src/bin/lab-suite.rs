@@ -18,7 +18,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
 use lab::results::{DEFAULT_PATH, Results, Traces};
-use lab::suite::{self, Mode, Options, gil_cpu};
+use lab::suite::{self, Mode, Options, worker};
 
 fn main() -> ExitCode {
     match run() {
@@ -32,9 +32,9 @@ fn main() -> ExitCode {
 
 fn run() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some(gil_cpu::WORKER_FLAG) {
-        // Hidden: the `processes` strategy of `gil-cpu` re-runs this binary as a worker.
-        return gil_cpu::worker_main(&args[1..]);
+    if args.first().map(String::as_str) == Some(worker::FLAG) {
+        // Hidden: the experiments that measure processes re-run this binary as a worker.
+        return worker::main(&args[1..]);
     }
     let (options, out) = parse(&args)?;
     let mut results = existing_results(&out, &options);

@@ -1,11 +1,12 @@
-//! `cpu-bound`: the seeds' `cpu_task` over N tasks, run serially, on std threads and on rayon.
+//! `cpu-bound`: the seeds' `cpu_task` over N tasks, run serially, on std threads, on rayon and
+//! in worker processes.
 
 use std::time::Duration;
 
 use rayon::prelude::*;
 
 use super::strategies::{rayon_pool, round_robin};
-use super::{Axis, Entry, Mode, Plan, PlanContext, Trial};
+use super::{Axis, Entry, Mode, Plan, PlanContext, Trial, worker};
 use crate::workloads::{CPU_TASK_ITERATIONS, cpu_task};
 
 /// The experiment, as the suite's registry lists it.
@@ -14,6 +15,7 @@ pub(super) const ENTRY: Entry = Entry {
     plan,
     sources: &[sources![
         "code/lab/src/suite/cpu_bound.rs",
+        "code/lab/src/suite/worker.rs",
         "code/lab/src/workloads.rs",
     ]],
 };
@@ -31,7 +33,7 @@ fn task_count(mode: Mode) -> usize {
 
 fn plan(ctx: &PlanContext) -> Plan {
     let tasks = task_count(ctx.mode);
-    Plan::builder(ENTRY.id, "CPU-bound: cpu_task × N", Axis::Workers)
+    let builder = Plan::builder(ENTRY.id, "CPU-bound: cpu_task × N", Axis::Workers)
         .workload(format!(
             "{tasks} calls of cpu_task(i): {CPU_TASK_ITERATIONS} multiply-adds each, no I/O"
         ))
@@ -42,7 +44,7 @@ fn plan(ctx: &PlanContext) -> Plan {
             "rayon: a W-thread pool built before the rounds, whose threads sleep between its \
              turns; tasks split by work stealing",
         )
-        .budget(ctx.budget(Duration::from_secs(8)))
+        .budget(ctx.budget(Duration::from_secs(10)))
         .trial(Trial::timed("serial", 1, tasks, move || {
             move || serial(tasks)
         }))
@@ -55,6 +57,29 @@ fn plan(ctx: &PlanContext) -> Plan {
             Trial::timed("rayon", workers, tasks, move || {
                 let pool = rayon_pool(workers);
                 move || pool.install(|| rayon_tasks(tasks))
+            })
+        });
+    let Some(exe) = worker::exe() else {
+        return builder
+            .note(
+                "processes: not measured, because the suite ran inside a program other than \
+                 lab-suite, which cannot be re-run as a worker",
+            )
+            .build();
+    };
+    builder
+        .note(
+            "processes: W worker processes (this suite binary re-run), the tasks dealt \
+             round-robin as arguments, each printing its sum; starting them is inside the \
+             timing, as with a fresh multiprocessing pool",
+        )
+        .sweep(&ctx.worker_counts(), |workers| {
+            let exe = exe.clone();
+            Trial::timed("processes", workers, tasks, move || {
+                move || {
+                    worker::sum_of(&exe, "cpu-tasks", worker::dealt(tasks, workers))
+                        .unwrap_or_else(|err| panic!("cpu-bound worker processes: {err:#}"))
+                }
             })
         })
         .build()

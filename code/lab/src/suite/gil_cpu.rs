@@ -2,18 +2,17 @@
 //! threads, on free threads (no GIL, as in PEP 703) and in processes that each have a GIL of
 //! their own.
 //!
-//! The processes are real: the suite binary re-runs itself as a worker ([`WORKER_FLAG`]),
-//! as `multiprocessing` starts a fresh interpreter.
+//! The processes are real: the suite binary re-runs itself as a worker (see `worker`), as
+//! `multiprocessing` starts a fresh interpreter.
 
 use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::path::Path;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use super::strategies::round_robin;
-use super::{Axis, Entry, GIL_MODEL, Mode, Plan, PlanContext, Trial};
+use super::{Axis, Entry, GIL_MODEL, Mode, Plan, PlanContext, Trial, worker};
 use crate::gil::Gil;
 use crate::gil::bytecode::{self, cpu_task_free_threaded};
 use crate::trace::{self, SpanKind};
@@ -27,11 +26,6 @@ pub(super) const ENTRY: Entry = Entry {
         GIL_MODEL,
     ],
 };
-
-/// The hidden first argument that turns `lab-suite` into a worker process:
-/// `lab-suite --gil-worker SPINS ITERATIONS TASK…` runs `cpu_task(TASK)` for each task under
-/// its own GIL and prints the sum.
-pub const WORKER_FLAG: &str = "--gil-worker";
 
 /// Tasks per run and loop iterations per task, shared with the CPython twin
 /// (`cpython-gil-cpu`) so the two compare like for like. Both modes shorten the seeds' 10⁶
@@ -83,7 +77,7 @@ fn plan(ctx: &PlanContext) -> Plan {
         })
         .traced()
     });
-    let Some(exe) = worker_exe() else {
+    let Some(exe) = worker::exe() else {
         return builder
             .note(
                 "processes: not measured, because the suite ran inside a program other than \
@@ -136,60 +130,17 @@ fn free_threads(tasks: usize, workers: usize, iterations: u64) -> u64 {
 }
 
 /// `workers` worker processes, started together; each runs its share under its own GIL.
-fn processes(exe: &PathBuf, tasks: usize, workers: usize, iterations: u64) -> Result<u64> {
-    let spins = bytecode::unit_spins().to_string();
-    let mut children = Vec::with_capacity(workers);
-    for w in 0..workers {
-        let spawned = Command::new(exe)
-            .arg(WORKER_FLAG)
-            .arg(&spins)
-            .arg(iterations.to_string())
-            .args((w..tasks).step_by(workers).map(|i| i.to_string()))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .spawn();
-        match spawned {
-            Ok(child) => children.push(child),
-            Err(err) => {
-                // Kill and reap the workers already started, not leave them to run orphaned.
-                for mut child in children {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                }
-                return Err(err).with_context(|| format!("cannot start {}", exe.display()));
-            }
-        }
-    }
-    // Reap every worker before judging any, so that one failure leaves no other running.
-    let outputs: Vec<std::io::Result<std::process::Output>> = children
+fn processes(exe: &Path, tasks: usize, workers: usize, iterations: u64) -> Result<u64> {
+    let settings = [bytecode::unit_spins().to_string(), iterations.to_string()];
+    let args = worker::dealt(tasks, workers)
         .into_iter()
-        .map(|child| child.wait_with_output())
+        .map(|share| settings.iter().cloned().chain(share).collect())
         .collect();
-    let mut sum = 0u64;
-    for out in outputs {
-        let out = out?;
-        if !out.status.success() {
-            bail!("worker exited with {}", out.status);
-        }
-        let text = String::from_utf8_lossy(&out.stdout);
-        let part: u64 = text
-            .trim()
-            .parse()
-            .with_context(|| format!("worker printed `{}`, not a sum", text.trim()))?;
-        sum = sum.wrapping_add(part);
-    }
-    Ok(sum)
+    worker::sum_of(exe, "gil-cpu", args)
 }
 
-/// The suite binary, if this process is it: only `lab-suite` knows [`WORKER_FLAG`].
-fn worker_exe() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    let stem = exe.file_stem()?.to_str()?;
-    (stem == "lab-suite").then_some(exe)
-}
-
-/// The worker process's `main`: `args` are what followed [`WORKER_FLAG`] (`SPINS ITERATIONS
-/// TASK…`). Prints the sum of `cpu_task(TASK)` on stdout.
+/// The `gil-cpu` worker role: `args` are `SPINS ITERATIONS TASK…`. Prints the sum of
+/// `cpu_task(TASK)` on stdout.
 ///
 /// # Errors
 ///
@@ -198,9 +149,9 @@ pub fn worker_main(args: &[String]) -> Result<()> {
     let number = |i: usize, what: &str| -> Result<u64> {
         let arg = args
             .get(i)
-            .with_context(|| format!("{WORKER_FLAG}: missing {what}"))?;
+            .with_context(|| format!("gil-cpu worker: missing {what}"))?;
         arg.parse()
-            .with_context(|| format!("{WORKER_FLAG}: {what} `{arg}` is not a number"))
+            .with_context(|| format!("gil-cpu worker: {what} `{arg}` is not a number"))
     };
     let spins = u32::try_from(number(0, "SPINS")?).context("SPINS is too large")?;
     let iterations = number(1, "ITERATIONS")?;
@@ -218,7 +169,7 @@ fn worker_sum(tasks: &[String], iterations: u64) -> Result<u64> {
     for task in tasks {
         let n: u64 = task
             .parse()
-            .with_context(|| format!("{WORKER_FLAG}: task `{task}` is not a number"))?;
+            .with_context(|| format!("gil-cpu worker: task `{task}` is not a number"))?;
         sum = sum.wrapping_add(bytecode::cpu_task(&mut py, n, iterations));
     }
     Ok(sum)

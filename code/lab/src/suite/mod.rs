@@ -39,6 +39,7 @@ mod python;
 mod runner;
 mod spawn_cost;
 mod strategies;
+pub mod worker;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -55,7 +56,7 @@ use runner::{Job, Progress};
 /// How long and how carefully to measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    /// The default for building the book: small N, a budget of about 100 s in all.
+    /// The default for building the book: small N, a budget of about two minutes in all.
     Quick,
     /// For publishing: larger N, and eight times the budget.
     Full,
@@ -106,7 +107,7 @@ impl PlanContext {
     }
 
     /// An experiment's time budget: `quick` in quick mode, eight times that in full mode.
-    /// The quick budgets add up to under 100 s on a 2-vCPU machine.
+    /// The quick budgets add up to under two minutes on a 2-vCPU machine.
     pub fn budget(&self, quick: Duration) -> Duration {
         match self.mode {
             Mode::Quick => quick,
@@ -414,10 +415,11 @@ mod tests {
 
     /// The budgets, plus the second or so by which an I/O experiment's fewest rounds can run
     /// past its budget, keep the quick suite, which a fresh clone's first `cargo xtask book`
-    /// runs, to about 100 s. Each chapter's experiments add to it, so a new one must fit or
-    /// take budget from another.
+    /// runs, to about two minutes. Each chapter's experiments add to it, so a new one must fit
+    /// or take budget from another. (Raised from 100 s when the processes chapter added its
+    /// process series: a process costs milliseconds where a thread costs microseconds.)
     #[test]
-    fn quick_budgets_fit_in_100_seconds() {
+    fn quick_budgets_fit_in_two_minutes() {
         let ctx = PlanContext {
             mode: Mode::Quick,
             logical_cpus: 2,
@@ -427,7 +429,7 @@ mod tests {
             .map(|e| (e.plan)(&ctx).budget)
             .chain([calibration::plan(&ctx).budget])
             .sum();
-        assert!(total <= Duration::from_secs(95), "{total:?}");
+        assert!(total <= Duration::from_secs(115), "{total:?}");
     }
 
     fn options(only: &[&str], stale_only: bool) -> Options {

@@ -1,5 +1,7 @@
 //! `spawn-cost`: what starting and joining one thread costs, with `thread::spawn` and with
-//! `thread::scope`, when threads are started one at a time or many at once.
+//! `thread::scope`, when threads are started one at a time or many at once; and, beside them,
+//! what starting and reaping one process costs (this suite binary, re-run as a worker that
+//! exits at once).
 //!
 //! Each run starts the same number of threads, in batches: a batch is spawned, then joined,
 //! before the next starts. The value is the run's time divided by its threads.
@@ -7,19 +9,22 @@
 use std::thread;
 use std::time::Duration;
 
-use super::{Axis, Entry, Mode, Plan, PlanContext, Sample, Trial};
+use super::{Axis, Entry, Mode, Plan, PlanContext, Sample, Trial, worker};
 
 /// The experiment, as the suite's registry lists it.
 pub(super) const ENTRY: Entry = Entry {
     id: "spawn-cost",
     plan,
-    sources: &[sources!["code/lab/src/suite/spawn_cost.rs"]],
+    sources: &[sources![
+        "code/lab/src/suite/spawn_cost.rs",
+        "code/lab/src/suite/worker.rs",
+    ]],
 };
 
-/// The x axis: how many threads are alive at once.
+/// The x axis: how many threads (or processes) are alive at once.
 const ALIVE: Axis = Axis::Param {
     name: "alive",
-    label: "threads alive at once",
+    label: "threads or processes alive at once",
 };
 
 /// Threads started per run: enough that one run is not a single clock reading.
@@ -37,15 +42,19 @@ fn batch_sizes(mode: Mode) -> Vec<usize> {
 
 fn plan(ctx: &PlanContext) -> Plan {
     let spawns = spawns_per_run(ctx.mode);
-    let mut builder = Plan::builder(ENTRY.id, "Starting a thread: spawn + join", ALIVE)
-        .workload(format!(
-            "{spawns} threads per run, each returning its index; started in batches (the \
-             threads alive at once), each batch joined before the next is spawned"
-        ))
-        .note("value: the run's elapsed time divided by the threads it started")
-        .note("spawn: thread::spawn, the JoinHandles joined in order")
-        .note("scoped: s.spawn inside one thread::scope per batch, joined when the scope ends")
-        .budget(ctx.budget(Duration::from_secs(3)));
+    let mut builder = Plan::builder(
+        ENTRY.id,
+        "Starting a thread or a process: spawn, then join or wait",
+        ALIVE,
+    )
+    .workload(format!(
+        "{spawns} threads (or processes) per run, each returning at once; started in \
+             batches (the number alive at once), each batch joined before the next is spawned"
+    ))
+    .note("value: the run's elapsed time divided by the threads or processes it started")
+    .note("spawn: thread::spawn, the JoinHandles joined in order")
+    .note("scoped: s.spawn inside one thread::scope per batch, joined when the scope ends")
+    .budget(ctx.budget(Duration::from_secs(5)));
     for alive in batch_sizes(ctx.mode) {
         for (strategy, run) in [
             ("spawn", spawn_batches as fn(usize, usize) -> u64),
@@ -58,6 +67,32 @@ fn plan(ctx: &PlanContext) -> Plan {
                 .with_param("alive", alive as u64),
             );
         }
+    }
+    let Some(exe) = worker::exe() else {
+        return builder
+            .note(
+                "process: not measured, because the suite ran inside a program other than \
+                 lab-suite, which cannot be re-run as a worker",
+            )
+            .build();
+    };
+    builder = builder.note(
+        "process: Command::spawn of this suite binary as a worker that exits at once, then \
+         wait; the same batches",
+    );
+    for alive in batch_sizes(ctx.mode) {
+        let exe = exe.clone();
+        builder = builder.trial(
+            Trial::self_timed("process", alive, spawns, move || {
+                move || {
+                    Sample::time_per_operation(spawns, || {
+                        worker::start_and_reap(&exe, spawns, alive)
+                            .unwrap_or_else(|err| panic!("spawn-cost processes: {err:#}"))
+                    })
+                }
+            })
+            .with_param("alive", alive as u64),
+        );
     }
     builder.build()
 }
