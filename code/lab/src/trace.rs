@@ -230,7 +230,16 @@ pub fn span<R>(lane: &mut Option<Lane>, kind: SpanKind, work: impl FnOnce() -> R
 /// Recordings are global: tests that start one take this first, one at a time. (Other tests
 /// running meanwhile may add lanes of their own, so tests look only at lanes they named.)
 #[cfg(test)]
-pub(crate) static TEST_RECORDINGS: Mutex<()> = Mutex::new(());
+static TEST_RECORDINGS: Mutex<()> = Mutex::new(());
+
+/// Takes [`TEST_RECORDINGS`] until the guard drops; a test that panicked holding it does not
+/// stop the others.
+#[cfg(test)]
+pub(crate) fn one_recording_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    TEST_RECORDINGS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+}
 
 #[cfg(test)]
 mod tests {
@@ -248,9 +257,7 @@ mod tests {
 
     #[test]
     fn lanes_come_back_in_start_order_shifted_to_zero() {
-        let _one = TEST_RECORDINGS
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let _one = one_recording_at_a_time();
         let recording = Recording::start();
         let mut first = lane("trace-test first").unwrap();
         let mut second = lane("trace-test second").unwrap();
@@ -282,9 +289,7 @@ mod tests {
 
     #[test]
     fn lanes_are_numbered_in_start_order() {
-        let _one = TEST_RECORDINGS
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let _one = one_recording_at_a_time();
         let recording = Recording::start();
         let a = numbered_lane("trace-test-numbered").unwrap();
         let b = numbered_lane("trace-test-numbered").unwrap();
@@ -297,9 +302,7 @@ mod tests {
 
     #[test]
     fn a_full_lane_drops_spans_instead_of_growing() {
-        let _one = TEST_RECORDINGS
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let _one = one_recording_at_a_time();
         let recording = Recording::start();
         let mut lane = lane("trace-test busy").unwrap();
         let now = Instant::now();
@@ -318,9 +321,7 @@ mod tests {
 
     #[test]
     fn pool_lanes_record_each_span_on_its_threads_lane() {
-        let _one = TEST_RECORDINGS
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let _one = one_recording_at_a_time();
         let recording = Recording::start();
         let lanes = pool_lanes("trace-test pool", 2).unwrap();
         assert_eq!(lanes.span(1, SpanKind::Running, || 5), 5);
@@ -347,9 +348,7 @@ mod tests {
 
     #[test]
     fn without_a_recording_there_is_no_lane() {
-        let _one = TEST_RECORDINGS
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let _one = one_recording_at_a_time();
         assert!(lane("x").is_none());
         assert!(pool_lanes("x", 2).is_none());
         let mut none = None;

@@ -193,13 +193,9 @@ fn dropping_a_gil_one_does_not_hold_is_caught() {
 
 #[test]
 fn a_recorded_timeline_shows_turns_waits_and_blocking() {
-    use std::sync::PoisonError;
+    use crate::trace::{Recording, SpanKind};
 
-    use crate::trace::{Recording, SpanKind, TEST_RECORDINGS};
-
-    let _one = TEST_RECORDINGS
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner);
+    let _one = crate::trace::one_recording_at_a_time();
     let recording = Recording::start();
     let gil = Gil::new();
     gil.set_switch_interval(Duration::from_micros(200)).unwrap();

@@ -60,12 +60,7 @@ fn plan(ctx: &PlanContext) -> Plan {
             })
         });
     let Some(exe) = worker::exe() else {
-        return builder
-            .note(
-                "processes: not measured, because the suite ran inside a program other than \
-                 lab-suite, which cannot be re-run as a worker",
-            )
-            .build();
+        return builder.note(worker::not_measured("processes")).build();
     };
     builder
         .note(

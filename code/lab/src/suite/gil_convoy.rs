@@ -77,7 +77,7 @@ fn plan(ctx: &PlanContext) -> Plan {
             .with_param("switch_us", interval);
             // A timeline of the convoy: the I/O thread back from its sleep, waiting out an
             // interval beside the spinner.
-            builder = builder.trial(if spinner { trial.traced() } else { trial });
+            builder = builder.trial(trial.traced_if(spinner));
         }
     }
     builder.build()

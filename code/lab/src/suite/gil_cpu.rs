@@ -78,12 +78,7 @@ fn plan(ctx: &PlanContext) -> Plan {
         .traced()
     });
     let Some(exe) = worker::exe() else {
-        return builder
-            .note(
-                "processes: not measured, because the suite ran inside a program other than \
-                 lab-suite, which cannot be re-run as a worker",
-            )
-            .build();
+        return builder.note(worker::not_measured("processes")).build();
     };
     builder
         .note(

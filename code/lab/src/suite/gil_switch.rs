@@ -62,7 +62,7 @@ fn plan(ctx: &PlanContext) -> Plan {
             })
             .with_param("switch_us", interval);
             // A timeline of the two threads at each interval: the hand-offs, one per interval.
-            builder = builder.trial(if threads == 2 { trial.traced() } else { trial });
+            builder = builder.trial(trial.traced_if(threads == 2));
         }
     }
     builder.build()

@@ -95,6 +95,8 @@ fn plan(ctx: &PlanContext) -> Plan {
         "rayon-max-len-1: the same with with_max_len(1), so that every task is a job of its \
          own that an idle thread can steal",
     )
+    // Timelines at one thread per logical CPU: each thread has a core of its own, so a gap
+    // in a lane is a wait for work, not for a core.
     .note(format!(
         "timelines: one run of each strategy at {} workers (one per logical CPU), each task a \
          running span on the thread that ran it",
@@ -107,38 +109,28 @@ fn plan(ctx: &PlanContext) -> Plan {
     })
     .sweep(&workers, |w| {
         let costs = costs.clone();
-        let trial = Trial::timed("round-robin", w, TASKS, move || {
+        Trial::timed("round-robin", w, TASKS, move || {
             move || dealt_round_robin(&costs, w)
-        });
-        traced_at_cpu_count(trial, w, ctx)
+        })
+        .traced_if(w == ctx.logical_cpus)
     })
     .sweep(&workers, |w| {
         let costs = costs.clone();
-        let trial = Trial::timed("rayon", w, TASKS, move || {
+        Trial::timed("rayon", w, TASKS, move || {
             let pool = rayon_pool(w);
             move || pool.install(|| stolen(&costs, usize::MAX))
-        });
-        traced_at_cpu_count(trial, w, ctx)
+        })
+        .traced_if(w == ctx.logical_cpus)
     })
     .sweep(&workers, |w| {
         let costs = costs.clone();
-        let trial = Trial::timed("rayon-max-len-1", w, TASKS, move || {
+        Trial::timed("rayon-max-len-1", w, TASKS, move || {
             let pool = rayon_pool(w);
             move || pool.install(|| stolen(&costs, 1))
-        });
-        traced_at_cpu_count(trial, w, ctx)
+        })
+        .traced_if(w == ctx.logical_cpus)
     })
     .build()
-}
-
-/// `trial`, recorded once for a timeline if it runs one thread per logical CPU: the picture
-/// where each thread has a core of its own, so gaps are waits for work, not for a core.
-fn traced_at_cpu_count(trial: Trial, workers: usize, ctx: &PlanContext) -> Trial {
-    if workers == ctx.logical_cpus {
-        trial.traced()
-    } else {
-        trial
-    }
 }
 
 fn task(i: usize, cost: u64) -> u64 {
@@ -188,9 +180,7 @@ mod tests {
     #[test]
     fn every_strategy_computes_the_same_sum() {
         // Not while another test records: these threads would add lanes to its recording.
-        let _one = crate::trace::TEST_RECORDINGS
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _one = crate::trace::one_recording_at_a_time();
         let costs = [1, 5, 1, 1, 3];
         let expected = serial(&costs);
         assert_eq!(dealt_round_robin(&costs, 2), expected);
@@ -214,12 +204,9 @@ mod tests {
 
     #[test]
     fn a_recording_shows_every_task_on_the_thread_that_ran_it() {
-        use crate::trace::{Recording, TEST_RECORDINGS, TraceLane};
-        use std::sync::PoisonError;
+        use crate::trace::{Recording, TraceLane};
 
-        let _one = TEST_RECORDINGS
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let _one = crate::trace::one_recording_at_a_time();
         let costs = [1, 1, 2, 1, 1];
         let spans_by_lane = |lanes: &[TraceLane], prefix: &str| -> Vec<usize> {
             lanes

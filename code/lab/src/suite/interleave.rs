@@ -116,9 +116,7 @@ mod tests {
     #[test]
     fn every_strategy_computes_the_same_sum() {
         // Not while another test records: these tasks would add lanes to its recording.
-        let _one = crate::trace::TEST_RECORDINGS
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _one = crate::trace::one_recording_at_a_time();
         let serial = job(1, 3).wrapping_add(job(2, 3));
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
@@ -129,12 +127,9 @@ mod tests {
 
     #[test]
     fn on_one_thread_the_tasks_take_turns() {
-        use crate::trace::{Recording, TEST_RECORDINGS};
-        use std::sync::PoisonError;
+        use crate::trace::Recording;
 
-        let _one = TEST_RECORDINGS
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let _one = crate::trace::one_recording_at_a_time();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();

@@ -118,10 +118,15 @@ impl Trial {
 impl Trial {
     /// Asks for a timeline of this configuration: after the rounds, the runner runs it a few
     /// more times while a [`Recording`](crate::trace::Recording) is on, and keeps what the code
-    /// recorded in the run nearest the untraced median (the GIL model records its threads; other strategies record their own
-    /// lanes).
-    pub fn traced(mut self) -> Trial {
-        self.traced = true;
+    /// recorded in the run nearest the untraced median (the GIL model records its threads;
+    /// other strategies record their own lanes).
+    pub fn traced(self) -> Trial {
+        self.traced_if(true)
+    }
+
+    /// [`Trial::traced`] if `wanted`: for a sweep that records only some of its points.
+    pub fn traced_if(mut self, wanted: bool) -> Trial {
+        self.traced |= wanted;
         self
     }
 

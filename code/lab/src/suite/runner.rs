@@ -515,13 +515,10 @@ mod tests {
 
     #[test]
     fn a_traced_trial_is_recorded_after_the_rounds_and_the_run_nearest_the_median_kept() {
-        use crate::trace::{self, SpanKind, TEST_RECORDINGS};
-        use std::sync::PoisonError;
+        use crate::trace::{self, SpanKind};
         use std::time::Instant;
 
-        let _one = TEST_RECORDINGS
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let _one = crate::trace::one_recording_at_a_time();
         // A trial that records a lane whenever a recording is on, and counts its runs.
         let runs = Rc::new(Cell::new(0u32));
         let recorded = Rc::new(Cell::new(0u32));

@@ -69,12 +69,7 @@ fn plan(ctx: &PlanContext) -> Plan {
         }
     }
     let Some(exe) = worker::exe() else {
-        return builder
-            .note(
-                "process: not measured, because the suite ran inside a program other than \
-                 lab-suite, which cannot be re-run as a worker",
-            )
-            .build();
+        return builder.note(worker::not_measured("process")).build();
     };
     builder = builder.note(
         "process: Command::spawn of this suite binary as a worker that exits at once, then \

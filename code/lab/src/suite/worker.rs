@@ -54,6 +54,14 @@ pub(super) fn exe() -> Option<PathBuf> {
     (stem == "lab-suite").then_some(exe)
 }
 
+/// The note of a process `strategy` that [`exe`] could not run.
+pub(super) fn not_measured(strategy: &str) -> String {
+    format!(
+        "{strategy}: not measured, because the suite ran inside a program other than \
+         lab-suite, which cannot be re-run as a worker"
+    )
+}
+
 /// Tasks `0..tasks` dealt round-robin to `workers`, as each worker's arguments.
 pub(super) fn dealt(tasks: usize, workers: usize) -> Vec<Vec<String>> {
     (0..workers)
@@ -174,5 +182,28 @@ mod tests {
             exe().is_none(),
             "a test binary cannot be re-run as a worker"
         );
+    }
+
+    #[test]
+    fn outside_the_suite_binary_process_series_are_noted_not_run() {
+        use crate::suite::{Mode, PlanContext, cpu_bound, gil_cpu, spawn_cost};
+
+        let ctx = PlanContext {
+            mode: Mode::Quick,
+            logical_cpus: 2,
+        };
+        for (entry, strategy) in [
+            (cpu_bound::ENTRY, "processes"),
+            (gil_cpu::ENTRY, "processes"),
+            (spawn_cost::ENTRY, "process"),
+        ] {
+            let plan = (entry.plan)(&ctx);
+            assert!(
+                plan.trials.iter().all(|t| t.strategy != strategy),
+                "{}",
+                plan.id
+            );
+            assert!(plan.notes.contains(&not_measured(strategy)), "{}", plan.id);
+        }
     }
 }
