@@ -13,11 +13,13 @@
 //! - [`stats`]: median, min–max and p90 of one run's samples.
 //! - [`results`]: the `results.json` contract, read by the book's preprocessor.
 //! - [`machine`]: what machine this is, and its measured parallel ceiling.
+//! - [`procfs`]: how much memory a process holds (RSS, peak RSS, PSS), from `/proc`.
 //! - [`suite`]: the experiments and the runner that measures them.
 //! - [`trace`]: recording what ran when, for the book's timelines.
 
 pub mod gil;
 pub mod machine;
+pub mod procfs;
 pub mod stats;
 pub mod suite;
 pub mod trace;

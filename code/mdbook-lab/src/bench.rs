@@ -252,10 +252,12 @@ fn extra_metrics(experiment: &Experiment) -> Vec<String> {
 }
 
 /// Extra metrics named like the experiment's own statistics (`p90`, `…_s`) share its unit;
-/// the rest are counts.
+/// `…_bytes` are bytes; the rest are counts.
 pub(crate) fn extra_unit<'u>(key: &str, unit: &'u str) -> &'u str {
     if key.starts_with('p') && key[1..].chars().all(|c| c.is_ascii_digit()) || key.ends_with("_s") {
         unit
+    } else if key.ends_with("_bytes") {
+        "B"
     } else {
         ""
     }

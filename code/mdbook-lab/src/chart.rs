@@ -240,13 +240,8 @@ fn time_scale(experiment: &Experiment) -> (f64, String) {
         .map(|p| p.value.estimate.median)
         .fold(0.0, f64::max);
     if experiment.unit != "s" {
-        let unit = &experiment.unit;
-        return match largest {
-            v if v >= 1e9 => (1e-9, format!("G {unit}")),
-            v if v >= 1e6 => (1e-6, format!("M {unit}")),
-            v if v >= 1e4 => (1e-3, format!("k {unit}")),
-            _ => (1.0, unit.clone()),
-        };
+        let (factor, prefix) = crate::format::large_scale(largest);
+        return (factor, crate::format::prefixed(prefix, &experiment.unit));
     }
     match largest {
         v if v >= 1.0 => (1.0, "s".into()),

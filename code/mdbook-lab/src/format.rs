@@ -17,8 +17,8 @@ pub(crate) enum Kind<'u> {
     Ratio,
     /// A share: `93%`.
     Percent,
-    /// A value in a unit: `s` is scaled to ms, µs or ns; any other unit (`msg/s`, or `""`
-    /// for a count) gets a k, M or G prefix from 10 000 up.
+    /// A value in a unit: `s` is scaled to ms, µs or ns; any other unit (`msg/s`, `B`, or
+    /// `""` for a count) gets a k, M or G prefix from 10 000 up (decimal: 1 MB is 10⁶ bytes).
     Unit(&'u str),
 }
 
@@ -68,11 +68,7 @@ fn parts(value: f64, reference: f64, kind: Kind<'_>) -> (String, String) {
         }
         Kind::Unit(unit) => {
             let (factor, prefix) = large_scale(reference);
-            let suffix = match (prefix, unit) {
-                ("", unit) | (unit, "") => unit.to_string(),
-                (prefix, unit) => format!("{prefix} {unit}"),
-            };
-            (three_significant(value * factor), suffix)
+            (three_significant(value * factor), prefixed(prefix, unit))
         }
     }
 }
@@ -88,9 +84,19 @@ fn ratio(value: f64) -> String {
     format!("{value:.decimals$}")
 }
 
+/// `unit` with an SI `prefix`: `M msg/s`, `MB/s` (bytes take the prefix as one word, as
+/// everyone writes them), `k` for a count.
+pub(crate) fn prefixed(prefix: &str, unit: &str) -> String {
+    match (prefix, unit) {
+        ("", unit) | (unit, "") => unit.to_string(),
+        (prefix, unit) if unit.starts_with('B') => format!("{prefix}{unit}"),
+        (prefix, unit) => format!("{prefix} {unit}"),
+    }
+}
+
 /// The factor and SI prefix that keep a large count or rate readable: `12.3 M`, not
 /// `12345678`. Below 10 000 a number is written whole.
-fn large_scale(value: f64) -> (f64, &'static str) {
+pub(crate) fn large_scale(value: f64) -> (f64, &'static str) {
     match value.abs() {
         v if v >= 1e9 => (1e-9, "G"),
         v if v >= 1e6 => (1e-6, "M"),
@@ -157,6 +163,9 @@ mod tests {
         assert_eq!(one(12_345_678.0, Kind::Unit("msg/s")), "12.3 M msg/s");
         assert_eq!(one(45_600.0, Kind::Unit("")), "45.6 k");
         assert_eq!(one(2.5e9, Kind::Unit("msg/s")), "2.50 G msg/s");
+        assert_eq!(one(2.5e9, Kind::Unit("B/s")), "2.50 GB/s");
+        assert_eq!(one(45_600.0, Kind::Unit("B")), "45.6 kB");
+        assert_eq!(one(4_096.0, Kind::Unit("B")), "4096 B");
         let e = Estimate {
             median: 12_345_678.0,
             interval: Some([11_900_000.0, 12_600_000.0]),

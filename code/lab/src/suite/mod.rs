@@ -32,11 +32,16 @@ mod granularity;
 mod imbalance;
 mod interleave;
 mod io_bound;
+mod ipc;
+mod ipc_link;
+mod ipc_peer;
 mod lock_contention;
+mod memory;
 mod plan;
 mod pool_overhead;
 mod python;
 mod runner;
+mod shm_ring;
 mod spawn_cost;
 mod strategies;
 pub mod worker;
@@ -161,6 +166,9 @@ const EXPERIMENTS: &[Entry] = &[
     cpython_gil_cpu::ENTRY,
     cpython_gil_convoy::ENTRY,
     spawn_cost::ENTRY,
+    ipc::THROUGHPUT,
+    ipc::LATENCY,
+    memory::ENTRY,
     lock_contention::ENTRY,
     channels::ENTRY,
     pool_overhead::ENTRY,

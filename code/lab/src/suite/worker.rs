@@ -5,7 +5,10 @@
 //! Roles:
 //! - `exit`: returns at once (what starting a process costs);
 //! - `cpu-tasks TASK…`: the wrapping sum of `cpu_task(TASK)`;
-//! - `gil-cpu SPINS ITERATIONS TASK…`: the same under a GIL of its own (see `gil_cpu`).
+//! - `gil-cpu SPINS ITERATIONS TASK…`: the same under a GIL of its own (see `gil_cpu`);
+//! - `ipc-pipe SIZE`, `ipc-shm SIZE TO_WORKER FROM_WORKER`: the far side of a pipe or of
+//!   shared-memory rings (see `ipc_peer`);
+//! - `memory-threads N`, `memory-idle I`: workers to weigh (see `memory`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,11 +16,14 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
-use super::gil_cpu;
+use super::{gil_cpu, ipc_peer, memory};
 use crate::workloads::cpu_task;
 
 /// The hidden first argument that turns `lab-suite` into a worker process.
 pub const FLAG: &str = "--worker";
+
+/// Every role, for the error that names them.
+const ROLES: &str = "exit, cpu-tasks, gil-cpu, ipc-pipe, ipc-shm, memory-threads, memory-idle";
 
 /// The worker process's `main`: `args` are what followed [`FLAG`].
 ///
@@ -26,7 +32,7 @@ pub const FLAG: &str = "--worker";
 /// If the role is unknown, or its arguments are missing or not numbers.
 pub fn main(args: &[String]) -> Result<()> {
     let Some((role, rest)) = args.split_first() else {
-        bail!("{FLAG}: missing ROLE; the roles are exit, cpu-tasks, gil-cpu");
+        bail!("{FLAG}: missing ROLE; the roles are {ROLES}");
     };
     match role.as_str() {
         "exit" => Ok(()),
@@ -42,7 +48,11 @@ pub fn main(args: &[String]) -> Result<()> {
             Ok(())
         }
         "gil-cpu" => gil_cpu::worker_main(rest),
-        other => bail!("{FLAG}: unknown role `{other}`; the roles are exit, cpu-tasks, gil-cpu"),
+        "ipc-pipe" => ipc_peer::pipe_worker(rest),
+        "ipc-shm" => ipc_peer::shm_worker(rest),
+        "memory-threads" => memory::threads_worker(rest),
+        "memory-idle" => memory::idle_worker(rest),
+        other => bail!("{FLAG}: unknown role `{other}`; the roles are {ROLES}"),
     }
 }
 
@@ -186,7 +196,7 @@ mod tests {
 
     #[test]
     fn outside_the_suite_binary_process_series_are_noted_not_run() {
-        use crate::suite::{Mode, PlanContext, cpu_bound, gil_cpu, spawn_cost};
+        use crate::suite::{Mode, PlanContext, cpu_bound, gil_cpu, ipc, memory, spawn_cost};
 
         let ctx = PlanContext {
             mode: Mode::Quick,
@@ -196,6 +206,10 @@ mod tests {
             (cpu_bound::ENTRY, "processes"),
             (gil_cpu::ENTRY, "processes"),
             (spawn_cost::ENTRY, "process"),
+            (ipc::THROUGHPUT, "pipe"),
+            (ipc::LATENCY, "shared-memory"),
+            (memory::ENTRY, "threads"),
+            (memory::ENTRY, "processes"),
         ] {
             let plan = (entry.plan)(&ctx);
             assert!(

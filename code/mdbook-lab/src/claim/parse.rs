@@ -86,12 +86,24 @@ fn parse_value(text: &str, statement: &str) -> Result<Value> {
         let number: f64 = text[..number_end]
             .parse()
             .map_err(|_| anyhow!("`{text}` in claim `{statement}` is not a number"))?;
-        let scale = match text[number_end..].trim() {
-            "" | "×" | "x" | "s" => 1.0,
+        let unit = text[number_end..].trim();
+        // Bytes and bytes per second scale alike: `MB` and `MB/s` are both 10⁶.
+        let scale = match unit
+            .strip_suffix("/s")
+            .filter(|u| u.ends_with('B'))
+            .unwrap_or(unit)
+        {
+            "" | "×" | "x" | "s" | "B" => 1.0,
             "ms" => 1e-3,
             "µs" | "us" => 1e-6,
             "ns" => 1e-9,
-            unit => bail!("unknown unit `{unit}` in claim `{statement}`; use ×, s, ms, µs or ns"),
+            "kB" => 1e3,
+            "MB" => 1e6,
+            "GB" => 1e9,
+            unit => bail!(
+                "unknown unit `{unit}` in claim `{statement}`; use ×, s, ms, µs, ns, B, kB, MB, \
+                 GB, or bytes per second (MB/s)"
+            ),
         };
         return Ok(Value::Number(number * scale));
     }

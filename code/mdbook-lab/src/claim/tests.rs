@@ -146,6 +146,19 @@ fn units_and_extra_metrics() {
 }
 
 #[test]
+fn byte_units_scale_by_powers_of_ten() {
+    let value = |v: &str| {
+        Claim::parse(&format!("e: a median is at most {v} at every point")).map(|c| c.value)
+    };
+    assert_eq!(value("512 B").unwrap(), Value::Number(512.0));
+    assert_eq!(value("2.5 MB").unwrap(), Value::Number(2.5e6));
+    assert_eq!(value("8 kB").unwrap(), Value::Number(8e3));
+    assert_eq!(value("1.5 GB/s").unwrap(), Value::Number(1.5e9));
+    let err = value("3 ms/s").unwrap_err().to_string();
+    assert!(err.contains("unknown unit `ms/s`"), "{err}");
+}
+
+#[test]
 fn a_share_of_the_ceiling_uses_the_ceiling_of_the_same_rounds() {
     // 1.25 over min(2, 1.2) = 104% of the attainable ceiling in every round.
     let v = verdict("e: rayon speedup is at least 100% of ceiling at workers = 2");
