@@ -19,8 +19,14 @@ use crate::directive::line_of;
 ///
 /// libc is in the playground too, and not here: the toolchain ships an rlib of its own, so
 /// `extern crate libc;` in `mdbook test` finds two and fails (E0464).
-pub(crate) const PLAYGROUND_CRATES: [&str; 5] =
-    ["rayon", "tokio", "crossbeam", "serde", "serde_json"];
+pub(crate) const PLAYGROUND_CRATES: [&str; 6] = [
+    "rayon",
+    "tokio",
+    "crossbeam",
+    "futures",
+    "serde",
+    "serde_json",
+];
 
 /// Path roots that are not crates from the outside.
 const BUILT_IN: [&str; 6] = ["std", "core", "alloc", "crate", "self", "super"];
@@ -195,6 +201,29 @@ mod tests {
 
     fn errors(markdown: &str) -> Vec<String> {
         check(Path::new("book/ch.md"), markdown, markdown)
+    }
+
+    #[test]
+    fn every_allowed_crate_is_built_for_mdbook_test() {
+        let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../book-deps/Cargo.toml");
+        let text = std::fs::read_to_string(manifest).unwrap();
+        let dependencies = text
+            .split("[dependencies]")
+            .nth(1)
+            .and_then(|rest| rest.split("\n[").next())
+            .expect("book-deps has a [dependencies] table");
+        let names: Vec<&str> = dependencies
+            .lines()
+            .filter_map(|line| line.split(['.', ' ', '=']).next())
+            .filter(|name| !name.is_empty() && !name.starts_with('#'))
+            .collect();
+        for krate in PLAYGROUND_CRATES {
+            assert!(
+                names.contains(&krate),
+                "`{krate}` is allowed in runnable blocks but missing from code/book-deps, so \
+                 `mdbook test` cannot link it; add it there ({names:?})"
+            );
+        }
     }
 
     #[test]

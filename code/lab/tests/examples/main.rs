@@ -16,3 +16,4 @@ mod ch06_message_passing;
 mod ch07_thread_pools;
 mod ch08_data_parallelism;
 mod ch09_processes;
+mod ch10_async;
