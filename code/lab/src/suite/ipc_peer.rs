@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 
@@ -117,9 +117,7 @@ impl<L> Drop for ProcessPeer<L> {
 /// the child with those pipes as plain files (unbuffered, and a second handle on stdin can
 /// be made for the control messages).
 fn start_worker(exe: &Path, role: &str, args: &[String]) -> Result<(Child, File, File)> {
-    let mut child = Command::new(exe)
-        .arg(worker::FLAG)
-        .arg(role)
+    let mut child = worker::command(exe, role)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -15,7 +15,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::Barrier;
 use std::thread;
 use std::time::Duration;
@@ -23,7 +23,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use super::{Entry, Mode, Plan, PlanContext, Sample, Trial, worker};
-use crate::procfs::{Memory, Process, memory_of};
+use crate::procfs::{Process, memory_of};
 use crate::workloads::cpu_task_with;
 
 /// The experiment, as the suite's registry lists it.
@@ -83,34 +83,38 @@ fn plan(ctx: &PlanContext) -> Plan {
         let (threads_exe, processes_exe) = (exe.clone(), exe.clone());
         builder = builder
             .trial(Trial::self_timed("threads", n, n, move || {
-                move || sample("threads", || weigh_threads(&threads_exe, n))
+                move || sample("threads", n, || weigh_threads(&threads_exe, n))
             }))
             .trial(Trial::self_timed("processes", n, n, move || {
-                move || sample("processes", || weigh_processes(&processes_exe, n))
+                move || sample("processes", n, || weigh_processes(&processes_exe, n))
             }));
     }
     builder.build()
 }
 
-/// What one run of N workers weighed, per worker, and the sum of their answers.
+/// What one run of N workers weighed, in all, and the sum of their answers.
 struct Weighed {
-    per_worker: Memory,
+    /// RSS at its peak: the threads' share of one process, or the processes' sum.
+    peak_rss: u64,
+    pss: u64,
     answer: u64,
 }
 
-fn sample(strategy: &str, weigh: impl FnOnce() -> Result<Weighed>) -> Sample {
+/// One run's sample: `weigh`'s totals divided by the `n` workers.
+fn sample(strategy: &str, n: usize, weigh: impl FnOnce() -> Result<Weighed>) -> Sample {
     let weighed = weigh().unwrap_or_else(|err| panic!("memory {strategy}: {err:#}"));
+    let per_worker = |bytes: u64| bytes as f64 / n as f64;
     Sample {
-        value: weighed.per_worker.peak_rss as f64,
-        extra: [("pss_bytes".to_string(), weighed.per_worker.pss as f64)].into(),
+        value: per_worker(weighed.peak_rss),
+        extra: [("pss_bytes".to_string(), per_worker(weighed.pss))].into(),
         answer: Some(weighed.answer),
     }
 }
 
 /// Runs `memory-threads N` in a fresh worker and reads its report.
 fn weigh_threads(exe: &Path, n: usize) -> Result<Weighed> {
-    let out = Command::new(exe)
-        .args([worker::FLAG, "memory-threads", &n.to_string()])
+    let out = worker::command(exe, "memory-threads")
+        .arg(n.to_string())
         .stdin(Stdio::null())
         .output()
         .with_context(|| format!("cannot start {}", exe.display()))?;
@@ -134,11 +138,8 @@ fn weigh_threads(exe: &Path, n: usize) -> Result<Weighed> {
         );
     };
     Ok(Weighed {
-        per_worker: Memory {
-            rss: peak_rss / n as u64,
-            peak_rss: peak_rss / n as u64,
-            pss: pss / n as u64,
-        },
+        peak_rss,
+        pss,
         answer,
     })
 }
@@ -211,8 +212,8 @@ fn weigh_processes(exe: &Path, n: usize) -> Result<Weighed> {
 
 fn start_and_weigh(exe: &Path, n: usize, children: &mut Vec<Child>) -> Result<Weighed> {
     for i in 0..n {
-        let child = Command::new(exe)
-            .args([worker::FLAG, "memory-idle", &i.to_string()])
+        let child = worker::command(exe, "memory-idle")
+            .arg(i.to_string())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -229,26 +230,17 @@ fn start_and_weigh(exe: &Path, n: usize, children: &mut Vec<Child>) -> Result<We
             .with_context(|| format!("a memory-idle worker printed `{}`", line.trim()))?;
         answer = answer.wrapping_add(part);
     }
-    let mut total = Memory {
-        rss: 0,
+    let mut weighed = Weighed {
         peak_rss: 0,
         pss: 0,
+        answer,
     };
     for child in children.iter() {
-        let m = memory_of(Process::Id(child.id()))?;
-        total.rss += m.rss;
-        total.peak_rss += m.peak_rss;
-        total.pss += m.pss;
+        let memory = memory_of(Process::Id(child.id()))?;
+        weighed.peak_rss += memory.peak_rss;
+        weighed.pss += memory.pss;
     }
-    let n = n as u64;
-    Ok(Weighed {
-        per_worker: Memory {
-            rss: total.rss / n,
-            peak_rss: total.peak_rss / n,
-            pss: total.pss / n,
-        },
-        answer,
-    })
+    Ok(weighed)
 }
 
 /// The `memory-idle I` worker: runs task I, prints its answer, and waits for its stdin to

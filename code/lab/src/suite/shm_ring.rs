@@ -211,7 +211,7 @@ mod tests {
         let mut writer = Ring::create(&path, 1000).unwrap();
         let mut reader = Ring::open(&path).unwrap();
         std::fs::remove_file(&path).unwrap();
-        let sent: Vec<u8> = (0..100_000u32).map(|i| (i * 31 % 251) as u8).collect();
+        let sent = crate::suite::ipc_link::message(100_000);
         let sent = &sent;
         let received = std::thread::scope(|s| {
             s.spawn(move || {

@@ -64,6 +64,13 @@ pub(super) fn exe() -> Option<PathBuf> {
     (stem == "lab-suite").then_some(exe)
 }
 
+/// `exe` run as a worker in `role`: add the role's arguments and the stdio it needs.
+pub(super) fn command(exe: &Path, role: &str) -> Command {
+    let mut command = Command::new(exe);
+    command.arg(FLAG).arg(role);
+    command
+}
+
 /// The note of a process `strategy` that [`exe`] could not run.
 pub(super) fn not_measured(strategy: &str) -> String {
     format!(
@@ -89,9 +96,7 @@ pub(super) fn dealt(tasks: usize, workers: usize) -> Vec<Vec<String>> {
 pub(super) fn sum_of(exe: &Path, role: &str, args: Vec<Vec<String>>) -> Result<u64> {
     let mut children = Vec::with_capacity(args.len());
     for worker_args in args {
-        let spawned = Command::new(exe)
-            .arg(FLAG)
-            .arg(role)
+        let spawned = command(exe, role)
             .args(worker_args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -142,8 +147,7 @@ pub(super) fn start_and_reap(exe: &Path, count: usize, alive: usize) -> Result<u
         let batch = alive.min(count - first);
         let children: Vec<_> = (0..batch)
             .map(|_| {
-                Command::new(exe)
-                    .args([FLAG, "exit"])
+                command(exe, "exit")
                     .stdin(Stdio::null())
                     .stdout(Stdio::null())
                     .spawn()
