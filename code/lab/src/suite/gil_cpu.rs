@@ -22,7 +22,11 @@ pub(super) const ENTRY: Entry = Entry {
     id: "gil-cpu",
     plan,
     sources: &[
-        sources!["code/lab/src/suite/gil_cpu.rs", "code/lab/src/workloads.rs",],
+        sources![
+            "code/lab/src/suite/gil_cpu.rs",
+            "code/lab/src/suite/worker.rs",
+            "code/lab/src/workloads.rs",
+        ],
         GIL_MODEL,
     ],
 };
