@@ -14,10 +14,12 @@
 //! - [`results`]: the `results.json` contract, read by the book's preprocessor.
 //! - [`machine`]: what machine this is, and its measured parallel ceiling.
 //! - [`procfs`]: how much memory a process holds (RSS, peak RSS, PSS), from `/proc`.
+//! - [`limits`]: what stops a process from starting another thread, from `/proc` and `/sys`.
 //! - [`suite`]: the experiments and the runner that measures them.
 //! - [`trace`]: recording what ran when, for the book's timelines.
 
 pub mod gil;
+pub mod limits;
 pub mod machine;
 pub mod procfs;
 pub mod stats;

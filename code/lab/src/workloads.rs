@@ -72,6 +72,22 @@ pub async fn async_wait(duration: Duration) {
     tokio::time::sleep(duration).await;
 }
 
+/// CPU work that takes `duration` of wall time without yielding: a stand-in for parsing,
+/// hashing or compressing inside async code (the `blocking-in-async` experiment). Returns
+/// how many rounds of [`cpu_task_with`] it ran, which depends on the machine's speed.
+///
+/// Rounds of 10,000 iterations, not a clock read per iteration, because reading the clock
+/// costs more than an iteration; a round takes a few microseconds, so the overrun is as small.
+pub fn compute_for(duration: Duration) -> u64 {
+    let start = std::time::Instant::now();
+    let mut rounds = 0;
+    while start.elapsed() < duration {
+        black_box(cpu_task_with(rounds, 10_000));
+        rounds += 1;
+    }
+    rounds
+}
+
 /// The seeds' `square(n)` without its `time.sleep(1)`: what each pool worker computes.
 pub fn square(n: u64) -> u64 {
     n * n
@@ -87,6 +103,15 @@ mod tests {
             assert_eq!(cpu_task_with(n, 10_000), cpu_task_expected(n, 10_000));
         }
         assert_eq!(cpu_task(3), cpu_task_expected(3, CPU_TASK_ITERATIONS));
+    }
+
+    #[test]
+    fn compute_for_computes_for_its_duration() {
+        let start = std::time::Instant::now();
+        let rounds = compute_for(Duration::from_millis(20));
+        assert!(start.elapsed() >= Duration::from_millis(20));
+        assert!(rounds > 0, "at least one round runs");
+        assert_eq!(compute_for(Duration::ZERO), 0);
     }
 
     #[test]

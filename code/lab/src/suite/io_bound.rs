@@ -17,16 +17,17 @@ pub(super) const ENTRY: Entry = Entry {
     ]],
 };
 
-/// N for the concurrent strategies.
-fn concurrent_counts(mode: Mode) -> &'static [usize] {
+/// N for the concurrent strategies (and `io-bound-sockets`').
+pub(super) fn concurrent_counts(mode: Mode) -> &'static [usize] {
     match mode {
         Mode::Quick => &[1, 10, 100, 1000],
         Mode::Full => &[1, 3, 10, 30, 100, 300, 1000],
     }
 }
 
-/// N for serial, which takes N × 100 ms per run: kept small on purpose.
-fn serial_counts(mode: Mode) -> &'static [usize] {
+/// N for serial, which takes N × 100 ms per run (N × 50 ms in `io-bound-sockets`): kept
+/// small on purpose.
+pub(super) fn serial_counts(mode: Mode) -> &'static [usize] {
     match mode {
         Mode::Quick => &[1, 2],
         Mode::Full => &[1, 2, 5, 10],

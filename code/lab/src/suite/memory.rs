@@ -23,7 +23,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use super::{Entry, Mode, Plan, PlanContext, Sample, Trial, worker};
-use crate::procfs::{Process, memory_of};
+use crate::procfs::{Memory, Process, memory_of};
 use crate::workloads::cpu_task_with;
 
 /// The experiment, as the suite's registry lists it.
@@ -39,7 +39,7 @@ pub(super) const ENTRY: Entry = Entry {
 
 /// Iterations of `cpu_task` each worker runs before it waits: enough to have run, not
 /// enough to matter.
-const WORK: u64 = 1_000;
+pub(super) const WORK: u64 = 1_000;
 
 /// Workers: one, a few, and many.
 fn worker_counts(mode: Mode) -> Vec<usize> {
@@ -83,7 +83,11 @@ fn plan(ctx: &PlanContext) -> Plan {
         let (threads_exe, processes_exe) = (exe.clone(), exe.clone());
         builder = builder
             .trial(Trial::self_timed("threads", n, n, move || {
-                move || sample("threads", n, || weigh_threads(&threads_exe, n))
+                move || {
+                    sample("threads", n, || {
+                        weigh_in_one_process(&threads_exe, "memory-threads", n)
+                    })
+                }
             }))
             .trial(Trial::self_timed("processes", n, n, move || {
                 move || sample("processes", n, || weigh_processes(&processes_exe, n))
@@ -93,7 +97,7 @@ fn plan(ctx: &PlanContext) -> Plan {
 }
 
 /// What one run of N workers weighed, in all, and the sum of their answers.
-struct Weighed {
+pub(super) struct Weighed {
     /// RSS at its peak: the threads' share of one process, or the processes' sum.
     peak_rss: u64,
     pss: u64,
@@ -101,7 +105,7 @@ struct Weighed {
 }
 
 /// One run's sample: `weigh`'s totals divided by the `n` workers.
-fn sample(strategy: &str, n: usize, weigh: impl FnOnce() -> Result<Weighed>) -> Sample {
+pub(super) fn sample(strategy: &str, n: usize, weigh: impl FnOnce() -> Result<Weighed>) -> Sample {
     let weighed = weigh().unwrap_or_else(|err| panic!("memory {strategy}: {err:#}"));
     let per_worker = |bytes: u64| bytes as f64 / n as f64;
     Sample {
@@ -111,16 +115,17 @@ fn sample(strategy: &str, n: usize, weigh: impl FnOnce() -> Result<Weighed>) -> 
     }
 }
 
-/// Runs `memory-threads N` in a fresh worker and reads its report.
-fn weigh_threads(exe: &Path, n: usize) -> Result<Weighed> {
-    let out = worker::command(exe, "memory-threads")
+/// Runs `ROLE N` in a fresh worker that weighs its own N workers (`memory-threads`,
+/// `memory-tasks`), and reads its report: what they added, and their answer.
+pub(super) fn weigh_in_one_process(exe: &Path, role: &str, n: usize) -> Result<Weighed> {
+    let out = worker::command(exe, role)
         .arg(n.to_string())
         .stdin(Stdio::null())
         .output()
         .with_context(|| format!("cannot start {}", exe.display()))?;
     if !out.status.success() {
         bail!(
-            "the memory-threads worker exited with {}: {}",
+            "the {role} worker exited with {}: {}",
             out.status,
             String::from_utf8_lossy(&out.stderr).trim()
         );
@@ -130,12 +135,9 @@ fn weigh_threads(exe: &Path, n: usize) -> Result<Weighed> {
         .split_whitespace()
         .map(str::parse)
         .collect::<Result<_, _>>()
-        .with_context(|| format!("memory-threads printed `{}`", text.trim()))?;
+        .with_context(|| format!("{role} printed `{}`", text.trim()))?;
     let [peak_rss, pss, answer] = numbers[..] else {
-        bail!(
-            "memory-threads printed `{}`, not three numbers",
-            text.trim()
-        );
+        bail!("{role} printed `{}`, not three numbers", text.trim());
     };
     Ok(Weighed {
         peak_rss,
@@ -182,7 +184,12 @@ pub(super) fn threads_worker(args: &[String]) -> Result<()> {
             .fold(0u64, u64::wrapping_add);
         (during, answer)
     });
-    let during = during?;
+    report_added(before, during?, answer)
+}
+
+/// What a `memory-threads` or `memory-tasks` worker prints: the RSS and PSS its workers added,
+/// in bytes, and the sum of their answers.
+pub(super) fn report_added(before: Memory, during: Memory, answer: u64) -> Result<()> {
     writeln!(
         std::io::stdout(),
         "{} {} {answer}",

@@ -18,6 +18,7 @@ macro_rules! sources {
 }
 
 mod amdahl;
+mod blocking_in_async;
 mod calibration;
 mod channels;
 mod cpu_bound;
@@ -32,11 +33,15 @@ mod granularity;
 mod imbalance;
 mod interleave;
 mod io_bound;
+mod io_sockets;
 mod ipc;
 mod ipc_link;
 mod ipc_peer;
 mod lock_contention;
+mod loopback;
+mod many_waits;
 mod memory;
+mod memory_per_task;
 mod plan;
 mod pool_overhead;
 mod python;
@@ -61,7 +66,7 @@ use runner::{Job, Progress};
 /// How long and how carefully to measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    /// The default for building the book: small N, a budget of about two minutes in all.
+    /// The default for building the book: small N, about three minutes in all.
     Quick,
     /// For publishing: larger N, and eight times the budget.
     Full,
@@ -112,7 +117,8 @@ impl PlanContext {
     }
 
     /// An experiment's time budget: `quick` in quick mode, eight times that in full mode.
-    /// The quick budgets add up to under two minutes on a 2-vCPU machine.
+    /// The quick budgets add up to about two minutes on a 2-vCPU machine; with the fewest
+    /// rounds every experiment runs, the quick suite takes about three.
     pub fn budget(&self, quick: Duration) -> Duration {
         match self.mode {
             Mode::Quick => quick,
@@ -175,6 +181,10 @@ const EXPERIMENTS: &[Entry] = &[
     granularity::ENTRY,
     amdahl::ENTRY,
     imbalance::ENTRY,
+    io_sockets::ENTRY,
+    many_waits::ENTRY,
+    memory_per_task::ENTRY,
+    blocking_in_async::ENTRY,
 ];
 
 impl Entry {
@@ -421,13 +431,16 @@ mod tests {
         assert_eq!(sixteen.worker_counts(), [1, 2, 3, 4, 8, 16, 24, 32]);
     }
 
-    /// The budgets, plus the second or so by which an I/O experiment's fewest rounds can run
-    /// past its budget, keep the quick suite, which a fresh clone's first `cargo xtask book`
-    /// runs, to about two minutes. Each chapter's experiments add to it, so a new one must fit
-    /// or take budget from another. (Raised from 100 s when the processes chapter added its
-    /// process series: a process costs milliseconds where a thread costs microseconds.)
+    /// The budgets keep the quick suite, which a fresh clone's first `cargo xtask book` runs,
+    /// to about three minutes. An experiment whose trials take long can run past its budget,
+    /// because every experiment gets its warm-up and the fewest rounds that give an interval
+    /// whatever its budget says; the budgets are what is left for tightening the intervals.
+    /// Each chapter's experiments add to it, so a new one must fit or take budget from another.
+    /// (Raised from 100 s when the processes chapter added its process series, a process
+    /// costing milliseconds where a thread costs microseconds; and from 115 s when the async
+    /// chapters added four experiments of 100 ms waits and 200 ms jobs.)
     #[test]
-    fn quick_budgets_fit_in_two_minutes() {
+    fn quick_budgets_fit_in_about_three_minutes() {
         let ctx = PlanContext {
             mode: Mode::Quick,
             logical_cpus: 2,
@@ -437,7 +450,7 @@ mod tests {
             .map(|e| (e.plan)(&ctx).budget)
             .chain([calibration::plan(&ctx).budget])
             .sum();
-        assert!(total <= Duration::from_secs(115), "{total:?}");
+        assert!(total <= Duration::from_secs(136), "{total:?}");
     }
 
     fn options(only: &[&str], stale_only: bool) -> Options {

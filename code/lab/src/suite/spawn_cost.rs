@@ -1,7 +1,7 @@
 //! `spawn-cost`: what starting and joining one thread costs, with `thread::spawn` and with
 //! `thread::scope`, when threads are started one at a time or many at once; and, beside them,
 //! what starting and reaping one process costs (this suite binary, re-run as a worker that
-//! exits at once).
+//! exits at once); and what spawning and awaiting one tokio task costs.
 //!
 //! Each run starts the same number of threads, in batches: a batch is spawned, then joined,
 //! before the next starts. The value is the run's time divided by its threads.
@@ -21,10 +21,10 @@ pub(super) const ENTRY: Entry = Entry {
     ]],
 };
 
-/// The x axis: how many threads (or processes) are alive at once.
+/// The x axis: how many threads, processes or tasks are alive at once.
 const ALIVE: Axis = Axis::Param {
     name: "alive",
-    label: "threads or processes alive at once",
+    label: "threads, processes or tasks alive at once",
 };
 
 /// Threads started per run: enough that one run is not a single clock reading.
@@ -44,16 +44,21 @@ fn plan(ctx: &PlanContext) -> Plan {
     let spawns = spawns_per_run(ctx.mode);
     let mut builder = Plan::builder(
         ENTRY.id,
-        "Starting a thread or a process: spawn, then join or wait",
+        "Starting a thread, a process or a task: spawn, then join or wait",
         ALIVE,
     )
     .workload(format!(
-        "{spawns} threads (or processes) per run, each returning at once; started in \
-             batches (the number alive at once), each batch joined before the next is spawned"
+        "{spawns} threads (or processes, or tasks) per run, each returning at once; started \
+             in batches (the number alive at once), each batch joined before the next is \
+             spawned"
     ))
     .note("value: the run's elapsed time divided by the threads or processes it started")
     .note("spawn: thread::spawn, the JoinHandles joined in order")
     .note("scoped: s.spawn inside one thread::scope per batch, joined when the scope ends")
+    .note(
+        "tokio-task: tokio::spawn from a task on a multi-thread runtime built before timing, \
+         the JoinHandles awaited in order; one block_on per run",
+    )
     .budget(ctx.budget(Duration::from_secs(5)));
     for alive in batch_sizes(ctx.mode) {
         for (strategy, run) in [
@@ -67,6 +72,19 @@ fn plan(ctx: &PlanContext) -> Plan {
                 .with_param("alive", alive as u64),
             );
         }
+    }
+    for alive in batch_sizes(ctx.mode) {
+        builder = builder.trial(
+            Trial::self_timed("tokio-task", alive, spawns, move || {
+                let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime builds");
+                move || {
+                    Sample::time_per_operation(spawns, || {
+                        runtime.block_on(on_a_worker(task_batches(spawns, alive)))
+                    })
+                }
+            })
+            .with_param("alive", alive as u64),
+        );
     }
     let Some(exe) = worker::exe() else {
         return builder.note(worker::not_measured("process")).build();
@@ -124,6 +142,29 @@ fn scoped_batches(spawns: usize, alive: usize) -> u64 {
     sum
 }
 
+/// Runs `batches` as a task on one of the runtime's worker threads, where code that spawns
+/// tasks runs in an async program: the thread in `block_on` is not a worker, and every task
+/// it spawned would have to wake a worker, and wake it back, twice the cross-thread hops.
+async fn on_a_worker(batches: impl Future<Output = u64> + Send + 'static) -> u64 {
+    tokio::spawn(batches)
+        .await
+        .expect("an empty task cannot panic")
+}
+
+/// `tokio::spawn` in batches of `alive`: the same indexes, returned by tasks.
+async fn task_batches(spawns: usize, alive: usize) -> u64 {
+    let mut sum = 0;
+    for first in (0..spawns).step_by(alive) {
+        let handles: Vec<_> = (first..spawns.min(first + alive))
+            .map(|i| tokio::spawn(async move { i as u64 }))
+            .collect();
+        for handle in handles {
+            sum += handle.await.expect("an empty task cannot panic");
+        }
+    }
+    sum
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,6 +175,9 @@ mod tests {
         for alive in [1, 3, 10] {
             assert_eq!(spawn_batches(10, alive), expected, "spawn ×{alive}");
             assert_eq!(scoped_batches(10, alive), expected, "scoped ×{alive}");
+            let runtime = tokio::runtime::Runtime::new().unwrap();
+            let tasks = runtime.block_on(task_batches(10, alive));
+            assert_eq!(tasks, expected, "tokio-task ×{alive}");
         }
     }
 }

@@ -8,7 +8,9 @@
 //! - `gil-cpu SPINS ITERATIONS TASK…`: the same under a GIL of its own (see `gil_cpu`);
 //! - `ipc-pipe SIZE`, `ipc-shm SIZE TO_WORKER FROM_WORKER`: the far side of a pipe or of
 //!   shared-memory rings (see `ipc_peer`);
-//! - `memory-threads N`, `memory-idle I`: workers to weigh (see `memory`).
+//! - `memory-threads N`, `memory-idle I`, `memory-tasks N`: workers to weigh (see `memory`
+//!   and `memory_per_task`);
+//! - `many-threads N`: N threads waiting at once (see `many_waits`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -16,14 +18,15 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
-use super::{gil_cpu, ipc_peer, memory};
+use super::{gil_cpu, ipc_peer, many_waits, memory, memory_per_task};
 use crate::workloads::cpu_task;
 
 /// The hidden first argument that turns `lab-suite` into a worker process.
 pub const FLAG: &str = "--worker";
 
 /// Every role, for the error that names them.
-const ROLES: &str = "exit, cpu-tasks, gil-cpu, ipc-pipe, ipc-shm, memory-threads, memory-idle";
+const ROLES: &str = "exit, cpu-tasks, gil-cpu, ipc-pipe, ipc-shm, memory-threads, memory-idle, \
+                     memory-tasks, many-threads";
 
 /// The worker process's `main`: `args` are what followed [`FLAG`].
 ///
@@ -52,6 +55,8 @@ pub fn main(args: &[String]) -> Result<()> {
         "ipc-shm" => ipc_peer::shm_worker(rest),
         "memory-threads" => memory::threads_worker(rest),
         "memory-idle" => memory::idle_worker(rest),
+        "memory-tasks" => memory_per_task::tasks_worker(rest),
+        "many-threads" => many_waits::threads_worker(rest),
         other => bail!("{FLAG}: unknown role `{other}`; the roles are {ROLES}"),
     }
 }
