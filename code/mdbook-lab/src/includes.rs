@@ -101,8 +101,12 @@ fn anchor_problem(text: &str, selector: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// A directory of its own for each call: tests run in parallel, and one rewriting a shared
+    /// `code.rs` while another reads it made the reader see an empty file.
     fn fixture() -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("lab-includes-{}", std::process::id()));
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("lab-includes-{}-{n}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         fs::write(
             dir.join("code.rs"),
