@@ -34,6 +34,7 @@ mod claim;
 mod crossover;
 mod dedent;
 pub mod directive;
+mod experiments;
 mod format;
 mod includes;
 mod output;
@@ -61,6 +62,8 @@ pub struct Lab {
     root: PathBuf,
     pub(crate) examples: Examples,
     results: OnceCell<Result<Results, String>>,
+    /// Where each experiment is shown, found in the whole book before any chapter renders.
+    shown: OnceCell<experiments::Shown>,
 }
 
 impl Lab {
@@ -71,6 +74,7 @@ impl Lab {
             root: root.to_path_buf(),
             examples: Examples::new(root, Duration::from_secs(60)),
             results: OnceCell::new(),
+            shown: OnceCell::new(),
         }
     }
 
@@ -110,6 +114,7 @@ impl Lab {
             root: root.to_path_buf(),
             examples,
             results: OnceCell::new(),
+            shown: OnceCell::new(),
         }
     }
 
@@ -119,6 +124,11 @@ impl Lab {
             .results
             .get_or_init(|| Results::load(&self.results_path).map_err(|e| format!("{e:#}")));
         loaded.as_ref().map_err(|e| anyhow!("{e}"))
+    }
+
+    /// Where each experiment is shown, once the whole book has been indexed.
+    pub(crate) fn shown(&self) -> Option<&experiments::Shown> {
+        self.shown.get()
     }
 
     /// The results file.
@@ -194,6 +204,7 @@ impl Preprocessor for Lab {
 
     fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
         let src = ctx.root.join(&ctx.config.book.src);
+        let _ = self.shown.set(experiments::index(&book, &src));
         let mut errors = Vec::new();
         book.for_each_mut(|item| {
             let BookItem::Chapter(chapter) = item else {

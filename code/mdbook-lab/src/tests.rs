@@ -446,3 +446,95 @@ fn an_experiment_without_points_shows_why() {
     assert!(html.contains("skipped: python3 was not found"), "{html}");
     assert!(!html.contains("<svg"), "no chart without points");
 }
+
+/// A two-chapter book: chapter "Two" shows `cpu-bound` (and escapes a second `{{#bench}}`),
+/// chapter "Nine" shows it twice.
+fn two_chapter_book() -> Book {
+    let chapter = |name: &str, content: &str, path: &str| {
+        BookItem::Chapter(Chapter::new(name, content.to_string(), path, vec![]))
+    };
+    Book::new_with_items(vec![
+        chapter(
+            "Two",
+            "{{#bench cpu-bound}}\n\\{{#bench ID}}\n",
+            "02-two.md",
+        ),
+        chapter(
+            "Nine",
+            "{{#bench cpu-bound}}\n{{#bench cpu-bound}}\n",
+            "09-nine.md",
+        ),
+    ])
+}
+
+#[test]
+fn the_overview_links_every_experiment_to_the_pages_that_show_it() {
+    let f = Fixture::new("overview");
+    let shown = fixture::experiment(vec![point("serial", 1, 1.0)]);
+    let mut unshown = shown.clone();
+    unshown.title = "Never shown".into();
+    fixture::results(vec![("cpu-bound", shown), ("spare", unshown)])
+        .save(&f.results_path())
+        .unwrap();
+    let lab = f.lab();
+    lab.shown
+        .set(experiments::index(&two_chapter_book(), &f.dir))
+        .unwrap();
+    let html = lab
+        .render_chapter(
+            &f.dir.join("book/ch.md"),
+            "{{#experiments}}",
+            "{{#experiments}}",
+        )
+        .unwrap();
+    assert!(
+        html.contains("data-lab-directive=\"experiments\""),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<td><code>cpu-bound</code></td><td>t</td><td>quick</td><td>2026-11-22</td>\
+             <td><a href=\"02-two.html#bench-cpu-bound\">Two</a>, \
+             <a href=\"09-nine.html#bench-cpu-bound\">Nine</a></td>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td><code>spare</code></td><td>Never shown</td>")
+            && html.contains("<em>not shown on any page</em>"),
+        "{html}"
+    );
+    // The escaped `{{#bench ID}}` is not an experiment shown anywhere.
+    assert!(!html.contains("<code>ID</code>"), "{html}");
+}
+
+#[test]
+fn the_overview_needs_the_whole_book_and_every_shown_experiment_measured() {
+    let f = Fixture::new("overview-errors");
+    f.write_results("t");
+    let alone = error_of(f.render("{{#experiments}}"));
+    assert!(
+        alone.contains("only a book build (mdbook build) can render it"),
+        "{alone}"
+    );
+
+    let lab = f.lab();
+    let mut book = two_chapter_book();
+    book.push_item(BookItem::Chapter(Chapter::new(
+        "Eleven",
+        "{{#bench never-measured}}".to_string(),
+        "11-eleven.md",
+        vec![],
+    )));
+    lab.shown.set(experiments::index(&book, &f.dir)).unwrap();
+    let missing = error_of(lab.render_chapter(
+        &f.dir.join("book/ch.md"),
+        "{{#experiments}}",
+        "{{#experiments}}",
+    ));
+    assert!(
+        missing.contains("experiment `never-measured` is shown on a page but missing from")
+            && missing.contains("cargo xtask bench never-measured"),
+        "{missing}"
+    );
+}
