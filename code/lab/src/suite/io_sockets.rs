@@ -101,11 +101,10 @@ fn plan(ctx: &PlanContext) -> Plan {
     }
     let descriptors = open_files_limit();
     for &n in concurrent_counts(ctx.mode) {
-        if descriptors.is_some_and(|limit| limit < descriptors_needed(n)) {
+        if let Some(limit) = descriptors.filter(|&limit| limit < descriptors_needed(n)) {
             builder = builder.note(format!(
-                "N = {n} not measured: it needs {} open files, and ulimit -n is {}",
-                descriptors_needed(n),
-                descriptors.unwrap_or_default()
+                "N = {n} not measured: it needs {} open files, and ulimit -n is {limit}",
+                descriptors_needed(n)
             ));
             continue;
         }
