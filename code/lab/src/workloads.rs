@@ -38,6 +38,20 @@ pub fn cpu_task_with(n: u64, iterations: u64) -> u64 {
     total
 }
 
+/// Iterations `range` of [`cpu_task_with`]'s loop for `n`: the chunks of a split range add up
+/// (wrapping) to the whole task. The GIL model runs a long task as chunks, checking its eval
+/// breaker between them, as CPython checks between bytecodes.
+///
+/// Never inlined, for the reason [`cpu_task_with`] gives.
+#[inline(never)]
+pub fn cpu_task_range(n: u64, range: std::ops::Range<u64>) -> u64 {
+    let mut total: u64 = 0;
+    for i in range {
+        total = total.wrapping_add(black_box(i).wrapping_mul(n));
+    }
+    total
+}
+
 /// A task with almost no work, one multiply and a shift: what running it costs is nearly all
 /// overhead, which is what the `pool-overhead` and `granularity` experiments measure.
 ///
@@ -103,6 +117,17 @@ mod tests {
             assert_eq!(cpu_task_with(n, 10_000), cpu_task_expected(n, 10_000));
         }
         assert_eq!(cpu_task(3), cpu_task_expected(3, CPU_TASK_ITERATIONS));
+    }
+
+    #[test]
+    fn chunks_of_a_task_add_up_to_the_task() {
+        let whole = cpu_task_with(7, 10_000);
+        let chunks = (0..10_000u64)
+            .step_by(3_000)
+            .map(|from| cpu_task_range(7, from..(from + 3_000).min(10_000)))
+            .fold(0, u64::wrapping_add);
+        assert_eq!(chunks, whole);
+        assert_eq!(cpu_task_range(7, 5..5), 0);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::gil_convoy::{self, SWITCH_INTERVAL};
-use super::python::{notes, python_version, run_script, two_numbers};
+use super::python::{GIL_BENCH, notes, python_version, run_script, two_numbers};
 use super::{Entry, Plan, PlanContext, Sample, Trial};
 
 /// The experiment, as the suite's registry lists it.
@@ -59,12 +59,15 @@ fn plan(ctx: &PlanContext) -> Plan {
 }
 
 fn convoy_sample(interval: u64, spinner: bool, sleeps: usize) -> Sample {
-    let out = run_script(&[
-        "convoy",
-        &interval.to_string(),
-        if spinner { "1" } else { "0" },
-        &sleeps.to_string(),
-    ]);
+    let out = run_script(
+        &GIL_BENCH,
+        &[
+            "convoy",
+            &interval.to_string(),
+            if spinner { "1" } else { "0" },
+            &sleeps.to_string(),
+        ],
+    );
     let (median, p90) = two_numbers::<f64, f64>(&out);
     Sample {
         value: median,

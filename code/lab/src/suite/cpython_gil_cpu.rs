@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::python::{notes, python_version, run_script, two_numbers};
+use super::python::{GIL_BENCH, notes, python_version, run_script, two_numbers};
 use super::{Axis, Entry, Plan, PlanContext, Sample, Trial, gil_cpu};
 use crate::workloads::cpu_tasks_expected;
 
@@ -59,13 +59,16 @@ fn plan(ctx: &PlanContext) -> Plan {
 fn cpu_trial(strategy: &'static str, workers: usize, tasks: usize, iterations: u64) -> Trial {
     Trial::self_timed(strategy, workers, tasks, move || {
         move || {
-            let out = run_script(&[
-                "cpu",
-                strategy,
-                &workers.to_string(),
-                &tasks.to_string(),
-                &iterations.to_string(),
-            ]);
+            let out = run_script(
+                &GIL_BENCH,
+                &[
+                    "cpu",
+                    strategy,
+                    &workers.to_string(),
+                    &tasks.to_string(),
+                    &iterations.to_string(),
+                ],
+            );
             let (elapsed, sum) = two_numbers::<f64, u64>(&out);
             // Checked like a timed trial's answer: a fast wrong answer is not a speedup.
             assert_eq!(

@@ -6,15 +6,13 @@
 //! The server (see [`loopback`](super::loopback)) starts when the first trial is set up and
 //! stops when the plan is done with it, so rounds time requests, not start-up.
 
-use std::cell::OnceCell;
 use std::net::SocketAddr;
-use std::rc::Rc;
 use std::thread;
 use std::time::Duration;
 
 use tokio::task::JoinSet;
 
-use super::loopback::{LATENCY, LoopbackServer, async_request, blocking_request};
+use super::loopback::{LATENCY, SharedServer, async_request, blocking_request};
 use super::strategies::round_robin;
 // The same N as `io-bound`, whose real-socket variant this is.
 use super::io_bound::{concurrent_counts, serial_counts};
@@ -41,23 +39,6 @@ pub(super) const ENTRY: Entry = Entry {
 /// server's for each, and a margin for everything else the suite has open.
 fn descriptors_needed(n: usize) -> u64 {
     2 * n as u64 + 64
-}
-
-/// The server, started on first use and shared by every trial of the plan; it stops when the
-/// last trial holding it is dropped, so each trial's run closure holds it, not only its setup.
-#[derive(Clone, Default)]
-struct SharedServer(Rc<OnceCell<LoopbackServer>>);
-
-impl SharedServer {
-    /// Where it listens, starting it if this is the first use: call it in the setup, so
-    /// that start-up is not timed.
-    fn address(&self) -> SocketAddr {
-        self.0
-            .get_or_init(|| {
-                LoopbackServer::start().unwrap_or_else(|err| panic!("io-bound-sockets: {err:#}"))
-            })
-            .address()
-    }
 }
 
 fn plan(ctx: &PlanContext) -> Plan {
@@ -91,7 +72,7 @@ fn plan(ctx: &PlanContext) -> Plan {
          connection; it answers, then closes",
     )
     .budget(ctx.budget(Duration::from_secs(6)));
-    let server = SharedServer::default();
+    let server = SharedServer::new(ENTRY.id, LATENCY);
     for &n in serial_counts(ctx.mode) {
         let server = server.clone();
         builder = builder.trial(Trial::timed("serial", 1, n, move || {
@@ -185,7 +166,7 @@ mod tests {
 
     #[test]
     fn every_strategy_gets_every_answer() {
-        let server = SharedServer::default();
+        let server = SharedServer::new(ENTRY.id, LATENCY);
         let address = server.address();
         let expected: u64 = (0..12u64).map(|i| i * i).sum();
         assert_eq!(serial(address, 12), expected);

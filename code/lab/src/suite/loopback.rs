@@ -7,8 +7,10 @@
 //! `TIME_WAIT` for a minute, and on the client side that would hold one of its ~28,000
 //! ephemeral ports per request, which thousands of requests per round would use up.
 
+use std::cell::OnceCell;
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr};
+use std::rc::Rc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -17,7 +19,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpSocket, TcpStream};
 use tokio::sync::oneshot;
 
-/// The server's latency per request.
+/// The server's latency per request in `io-bound-sockets`.
 pub(super) const LATENCY: Duration = Duration::from_millis(50);
 
 /// Connections the kernel queues before `accept`: a thousand clients connect at once. The
@@ -33,12 +35,12 @@ pub(super) struct LoopbackServer {
 }
 
 impl LoopbackServer {
-    /// Starts the server on a free loopback port.
+    /// Starts the server on a free loopback port, answering each request after `latency`.
     ///
     /// # Errors
     ///
     /// If the runtime cannot be built or the port cannot be bound.
-    pub(super) fn start() -> Result<LoopbackServer> {
+    pub(super) fn start(latency: Duration) -> Result<LoopbackServer> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -57,7 +59,7 @@ impl LoopbackServer {
             .spawn(move || {
                 runtime.block_on(async {
                     tokio::select! {
-                        () = serve(listener) => {}
+                        () = serve(listener, latency) => {}
                         _ = stopped => {}
                     }
                 });
@@ -87,12 +89,44 @@ impl Drop for LoopbackServer {
     }
 }
 
+/// A server started on first use and shared by every trial of a plan; it stops when the last
+/// trial holding it is dropped, so each trial's run closure holds it, not only its setup.
+#[derive(Clone)]
+pub(super) struct SharedServer {
+    /// The experiment that uses it, for the error if it cannot start.
+    experiment: &'static str,
+    latency: Duration,
+    server: Rc<OnceCell<LoopbackServer>>,
+}
+
+impl SharedServer {
+    /// A server for `experiment`'s trials, answering after `latency`; not started yet.
+    pub(super) fn new(experiment: &'static str, latency: Duration) -> SharedServer {
+        SharedServer {
+            experiment,
+            latency,
+            server: Rc::default(),
+        }
+    }
+
+    /// Where it listens, starting it if this is the first use: call it in a trial's setup, so
+    /// that start-up is not timed.
+    pub(super) fn address(&self) -> SocketAddr {
+        self.server
+            .get_or_init(|| {
+                LoopbackServer::start(self.latency)
+                    .unwrap_or_else(|err| panic!("{}: {err:#}", self.experiment))
+            })
+            .address()
+    }
+}
+
 /// Accepts connections for ever, one task each.
-async fn serve(listener: tokio::net::TcpListener) {
+async fn serve(listener: tokio::net::TcpListener, latency: Duration) {
     loop {
         match listener.accept().await {
             Ok((socket, _)) => {
-                tokio::spawn(answer(socket));
+                tokio::spawn(answer(socket, latency));
             }
             // Out of file descriptors, say: the client sees its request fail and says so.
             Err(_) => tokio::time::sleep(Duration::from_millis(1)).await,
@@ -100,8 +134,8 @@ async fn serve(listener: tokio::net::TcpListener) {
     }
 }
 
-/// Reads one request, waits [`LATENCY`], answers, and closes.
-async fn answer(socket: TcpStream) {
+/// Reads one request, waits `latency`, answers, and closes.
+async fn answer(socket: TcpStream, latency: Duration) {
     let (reader, mut writer) = socket.into_split();
     let mut line = String::new();
     if BufReader::new(reader).read_line(&mut line).await.is_err() {
@@ -111,7 +145,7 @@ async fn answer(socket: TcpStream) {
         let _ = writer.write_all(b"error: send a number\n").await;
         return;
     };
-    tokio::time::sleep(LATENCY).await;
+    tokio::time::sleep(latency).await;
     let _ = writer
         .write_all(format!("{}\n", n.wrapping_mul(n)).as_bytes())
         .await;
@@ -160,7 +194,7 @@ mod tests {
 
     #[test]
     fn both_clients_get_the_square() {
-        let server = LoopbackServer::start().unwrap();
+        let server = LoopbackServer::start(LATENCY).unwrap();
         assert_eq!(blocking_request(server.address(), 12).unwrap(), 144);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -172,7 +206,7 @@ mod tests {
 
     #[test]
     fn a_bad_request_is_answered_with_an_error_the_client_reports() {
-        let server = LoopbackServer::start().unwrap();
+        let server = LoopbackServer::start(LATENCY).unwrap();
         let mut socket = std::net::TcpStream::connect(server.address()).unwrap();
         socket.write_all(b"twelve\n").unwrap();
         let mut reply = String::new();
@@ -183,7 +217,7 @@ mod tests {
 
     #[test]
     fn a_stopped_server_refuses_connections() {
-        let server = LoopbackServer::start().unwrap();
+        let server = LoopbackServer::start(LATENCY).unwrap();
         let address = server.address();
         drop(server);
         let err = format!("{:#}", blocking_request(address, 1).unwrap_err());

@@ -1,7 +1,9 @@
-//! Real CPython beside the model: one interpreter running `python/gil_bench.py serve` for the
-//! whole suite run, answering each sample's command. The script times itself. Without
-//! `python3` on the `PATH`, the CPython experiments have no trials and a note that says so.
+//! Real CPython beside the Rust: one interpreter per script (`python/gil_bench.py serve`, the
+//! GIL experiments; `python/seeds.py serve`, the seeds' own programs) for the whole suite run,
+//! answering each sample's command. The scripts time themselves. Without `python3` on the
+//! `PATH`, the CPython experiments have no trials and a note that says so.
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
@@ -10,7 +12,24 @@ use std::sync::{Mutex, OnceLock};
 /// The note an experiment carries when `python3` was not found; the book shows notes.
 pub(super) const SKIPPED_NOTE: &str = "skipped: python3 was not found on this machine";
 
-const SCRIPT: &str = include_str!("../../python/gil_bench.py");
+/// A Python script the suite runs, built into the suite binary.
+pub(super) struct Script {
+    /// Its file name under `code/lab/python/`, for messages.
+    name: &'static str,
+    text: &'static str,
+}
+
+/// The GIL experiments in CPython.
+pub(super) const GIL_BENCH: Script = Script {
+    name: "gil_bench.py",
+    text: include_str!("../../python/gil_bench.py"),
+};
+
+/// The seeds' own programs.
+pub(super) const SEEDS: Script = Script {
+    name: "seeds.py",
+    text: include_str!("../../python/seeds.py"),
+};
 
 /// The notes of a CPython experiment: the version it ran on and `rest`, or why it did not run.
 pub(super) fn notes(version: Option<String>, rest: &[&str]) -> Vec<String> {
@@ -50,11 +69,12 @@ fn python() -> Option<&'static (String, PathBuf)> {
         .as_ref()
 }
 
-/// One interpreter running `gil_bench.py serve`, started on first use and kept for the whole
+/// One interpreter running `SCRIPT serve`, started on first use and kept for the whole
 /// suite run: a fresh interpreter per sample would cost more to start than some samples take
 /// to run, and would put that start-up inside every round. It exits when the suite does (its
 /// stdin closes).
 struct Interpreter {
+    script: &'static str,
     input: ChildStdin,
     output: BufReader<ChildStdout>,
     /// Kept so the process is not reaped early; it ends on its own when `input` closes.
@@ -62,18 +82,19 @@ struct Interpreter {
 }
 
 impl Interpreter {
-    fn start() -> Interpreter {
+    fn start(script: &Script) -> Interpreter {
         let (_, exe) = python().expect("python3 was found when the plan was made");
         // -S: no site-packages, which the script does not need and which slows start-up.
         let mut child = Command::new(exe)
             .arg("-S")
-            .arg(script_path())
+            .arg(script_path(script))
             .arg("serve")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot run {}: {e}", exe.display()));
         Interpreter {
+            script: script.name,
             input: child.stdin.take().expect("stdin is piped"),
             output: BufReader::new(child.stdout.take().expect("stdout is piped")),
             _child: child,
@@ -83,56 +104,55 @@ impl Interpreter {
     /// Sends one command and returns its answer; panics with the script's error, or when the
     /// interpreter has stopped answering.
     fn ask(&mut self, args: &[&str]) -> String {
-        let command = args.join(" ");
+        let (script, command) = (self.script, args.join(" "));
         writeln!(self.input, "{command}")
             .and_then(|()| self.input.flush())
-            .unwrap_or_else(|e| panic!("gil_bench.py no longer reads commands ({e})"));
+            .unwrap_or_else(|e| panic!("{script} no longer reads commands ({e})"));
         let mut answer = String::new();
         let read = self
             .output
             .read_line(&mut answer)
-            .unwrap_or_else(|e| panic!("cannot read gil_bench.py's answer to `{command}`: {e}"));
-        assert!(
-            read > 0,
-            "gil_bench.py exited without answering `{command}`"
-        );
+            .unwrap_or_else(|e| panic!("cannot read {script}'s answer to `{command}`: {e}"));
+        assert!(read > 0, "{script} exited without answering `{command}`");
         assert!(
             !answer.starts_with("error:"),
-            "gil_bench.py {command}: {}",
+            "{script} {command}: {}",
             answer.trim()
         );
         answer
     }
 }
 
-/// Runs one command in the suite's interpreter and returns its answer.
-pub(super) fn run_script(args: &[&str]) -> String {
-    static INTERPRETER: OnceLock<Mutex<Interpreter>> = OnceLock::new();
-    let interpreter = INTERPRETER.get_or_init(|| Mutex::new(Interpreter::start()));
+/// Runs one command in `script`'s interpreter, started on first use, and returns its answer.
+pub(super) fn run_script(script: &Script, args: &[&str]) -> String {
+    static INTERPRETERS: OnceLock<Mutex<HashMap<&'static str, Interpreter>>> = OnceLock::new();
     // A panic while asking leaves the lock poisoned; the suite stops on that panic anyway.
-    let mut interpreter = interpreter.lock().unwrap_or_else(|e| e.into_inner());
-    interpreter.ask(args)
+    let mut interpreters = INTERPRETERS
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    interpreters
+        .entry(script.name)
+        .or_insert_with(|| Interpreter::start(script))
+        .ask(args)
 }
 
-/// The script, written once per process to a temporary file: a real file, not `python3 -c`,
-/// so that `multiprocessing` can start its workers with any start method.
-fn script_path() -> &'static PathBuf {
-    static PATH: OnceLock<PathBuf> = OnceLock::new();
-    PATH.get_or_init(|| {
-        let path = std::env::temp_dir().join(format!("lab-gil-bench-{}.py", std::process::id()));
-        std::fs::write(&path, SCRIPT).expect("the temporary directory is writable");
-        path
-    })
+/// The script, written to a temporary file as its interpreter starts: a real file, not
+/// `python3 -c`, so that `multiprocessing` can start its workers with any start method.
+fn script_path(script: &Script) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("lab-{}-{}", std::process::id(), script.name));
+    std::fs::write(&path, script.text).expect("the temporary directory is writable");
+    path
 }
 
-/// The two numbers the script prints for a command.
+/// The two numbers a script prints for a command.
 pub(super) fn two_numbers<A: std::str::FromStr, B: std::str::FromStr>(text: &str) -> (A, B) {
     let mut words = text.split_whitespace();
     let parsed = words
         .next()
         .and_then(|a| a.parse().ok())
         .zip(words.next().and_then(|b| b.parse().ok()));
-    parsed.unwrap_or_else(|| panic!("gil_bench.py printed `{}`, not two numbers", text.trim()))
+    parsed.unwrap_or_else(|| panic!("the script printed `{}`, not two numbers", text.trim()))
 }
 
 #[cfg(all(test, not(loom)))]
@@ -156,7 +176,7 @@ mod tests {
             );
             return;
         }
-        let out = run_script(&["cpu", "threads", "2", "5", "1000"]);
+        let out = run_script(&GIL_BENCH, &["cpu", "threads", "2", "5", "1000"]);
         let (_, sum) = two_numbers::<f64, u64>(&out);
         assert_eq!(sum, cpu_tasks_expected(5, 1000));
     }
@@ -166,8 +186,10 @@ mod tests {
         if python_version().is_none() {
             return;
         }
-        let err = std::panic::catch_unwind(|| run_script(&["cpu", "sideways", "1", "1", "1"]))
-            .expect_err("an unknown strategy must not pass");
+        let err = std::panic::catch_unwind(|| {
+            run_script(&GIL_BENCH, &["cpu", "sideways", "1", "1", "1"])
+        })
+        .expect_err("an unknown strategy must not pass");
         let text = err.downcast_ref::<String>().cloned().unwrap_or_default();
         assert!(text.contains("unknown strategy 'sideways'"), "{text}");
     }

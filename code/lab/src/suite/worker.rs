@@ -10,7 +10,11 @@
 //!   shared-memory rings (see `ipc_peer`);
 //! - `memory-threads N`, `memory-idle I`, `memory-tasks N`: workers to weigh (see `memory`
 //!   and `memory_per_task`);
-//! - `many-threads N`: N threads waiting at once (see `many_waits`).
+//! - `many-threads N`: N threads waiting at once (see `many_waits`);
+//! - `requests ADDRESS ITERATIONS I…`: the comparison's requests, one after another, printing
+//!   their sum and this process's peak RSS; `peak STRATEGY WORKERS COUNT ADDRESS ITERATIONS`:
+//!   one run of a comparison strategy, printing its answer and the peak RSS it took (see
+//!   `compare_strategies` and `compare_memory`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -18,6 +22,8 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
+#[cfg(not(loom))]
+use super::{compare_memory, compare_strategies};
 use super::{gil_cpu, ipc_peer, many_waits, memory, memory_per_task};
 use crate::workloads::cpu_task;
 
@@ -26,7 +32,7 @@ pub const FLAG: &str = "--worker";
 
 /// Every role, for the error that names them.
 const ROLES: &str = "exit, cpu-tasks, gil-cpu, ipc-pipe, ipc-shm, memory-threads, memory-idle, \
-                     memory-tasks, many-threads";
+                     memory-tasks, many-threads, requests, peak";
 
 /// The worker process's `main`: `args` are what followed [`FLAG`].
 ///
@@ -57,6 +63,10 @@ pub fn main(args: &[String]) -> Result<()> {
         "memory-idle" => memory::idle_worker(rest),
         "memory-tasks" => memory_per_task::tasks_worker(rest),
         "many-threads" => many_waits::threads_worker(rest),
+        #[cfg(not(loom))]
+        "requests" => compare_strategies::requests_worker(rest),
+        #[cfg(not(loom))]
+        "peak" => compare_memory::peak_worker(rest),
         other => bail!("{FLAG}: unknown role `{other}`; the roles are {ROLES}"),
     }
 }
@@ -99,6 +109,24 @@ pub(super) fn dealt(tasks: usize, workers: usize) -> Vec<Vec<String>> {
 /// If a worker cannot start (those already started are killed and reaped), fails, or prints
 /// something other than a number.
 pub(super) fn sum_of(exe: &Path, role: &str, args: Vec<Vec<String>>) -> Result<u64> {
+    let mut sum = 0u64;
+    for text in outputs_of(exe, role, args)? {
+        let part: u64 = text
+            .trim()
+            .parse()
+            .with_context(|| format!("a {role} worker printed `{}`, not a number", text.trim()))?;
+        sum = sum.wrapping_add(part);
+    }
+    Ok(sum)
+}
+
+/// Starts one worker in `role` per entry of `args`, all at once, reaps every one, and returns
+/// what each printed, in order.
+///
+/// # Errors
+///
+/// If a worker cannot start (those already started are killed and reaped) or fails.
+pub(super) fn outputs_of(exe: &Path, role: &str, args: Vec<Vec<String>>) -> Result<Vec<String>> {
     let mut children = Vec::with_capacity(args.len());
     for worker_args in args {
         let spawned = command(exe, role)
@@ -123,20 +151,15 @@ pub(super) fn sum_of(exe: &Path, role: &str, args: Vec<Vec<String>>) -> Result<u
         .into_iter()
         .map(|child| child.wait_with_output())
         .collect();
-    let mut sum = 0u64;
+    let mut printed = Vec::with_capacity(outputs.len());
     for out in outputs {
         let out = out?;
         if !out.status.success() {
             bail!("a {role} worker exited with {}", out.status);
         }
-        let text = String::from_utf8_lossy(&out.stdout);
-        let part: u64 = text
-            .trim()
-            .parse()
-            .with_context(|| format!("a {role} worker printed `{}`, not a number", text.trim()))?;
-        sum = sum.wrapping_add(part);
+        printed.push(String::from_utf8_lossy(&out.stdout).into_owned());
     }
-    Ok(sum)
+    Ok(printed)
 }
 
 /// Starts `count` workers that exit at once, `alive` at a time, each batch reaped before the
