@@ -12,6 +12,7 @@
 //!   <ul class="lab-notes">…</ul>
 //!   <p class="lab-sampling">how many rounds, how tight the intervals got</p>
 //!   <p class="lab-machine">Measured on …, its ceiling, how much the host stole</p>
+//!   <details class="lab-reference">… one per reference run that measured it (see `reference`) …</details>
 //! </figure>
 //! ```
 //! The HTML has no blank line, so Markdown keeps it as one block.
@@ -20,9 +21,9 @@ use std::fmt::Write;
 
 use lab_results::{Estimate, Experiment, Machine, Metric, Point};
 
-use crate::chart;
 use crate::format::{self, Kind, escape};
 use crate::registry::Directive;
+use crate::{chart, reference};
 
 /// `{{#bench ID}}`, as the registry lists it.
 pub(crate) const DIRECTIVE: Directive = Directive {
@@ -32,12 +33,15 @@ pub(crate) const DIRECTIVE: Directive = Directive {
               rounds went; and the machine it was measured on",
     render: |lab, id| {
         let results = lab.results()?;
-        Ok(render(id, lab.fresh(results, id)?))
+        let experiment = lab.fresh(results, id)?;
+        let references = reference::beside(lab.reference_runs()?, id);
+        Ok(render(id, experiment, &references))
     },
 };
 
-/// The whole figure for experiment `id`.
-pub(crate) fn render(id: &str, experiment: &Experiment) -> String {
+/// The whole figure for experiment `id`, with `references` (the reference runs' HTML) last
+/// inside it, so that they read as part of this figure, not as a figure of their own.
+pub(crate) fn render(id: &str, experiment: &Experiment, references: &str) -> String {
     let mut html = String::new();
     let _ = write!(
         html,
@@ -59,6 +63,16 @@ pub(crate) fn render(id: &str, experiment: &Experiment) -> String {
             chart::svg(id, experiment)
         );
     }
+    html.push_str(&how_it_was_measured(experiment));
+    html.push_str(references);
+    html.push_str("</figure>\n");
+    html
+}
+
+/// What a reader needs to trust the table: its notes, how the rounds went, and the machine.
+/// A reference run shows the same, under its own table.
+pub(crate) fn how_it_was_measured(experiment: &Experiment) -> String {
+    let mut html = String::new();
     if !experiment.notes.is_empty() {
         html.push_str("<ul class=\"lab-notes\">");
         for note in &experiment.notes {
@@ -78,8 +92,12 @@ pub(crate) fn render(id: &str, experiment: &Experiment) -> String {
         "<p class=\"lab-machine\">{}</p>",
         machine_line(experiment)
     );
-    html.push_str("</figure>\n");
     html
+}
+
+/// The day `machine` measured on, `2026-11-22`, without the time of day.
+pub(crate) fn day(machine: &Machine) -> &str {
+    machine.date.get(..10).unwrap_or(&machine.date)
 }
 
 /// How the rounds went: how many, and whether the intervals reached the target.
@@ -112,7 +130,7 @@ pub(crate) fn sampling_line(experiment: &Experiment) -> String {
 /// host stole while the experiment ran, the mode and the date.
 pub(crate) fn machine_line(experiment: &Experiment) -> String {
     let machine = &experiment.machine;
-    let date = machine.date.get(..10).unwrap_or(&machine.date);
+    let date = day(machine);
     let mut line = format!(
         "Measured on {} ({} logical CPUs, {}, {}); {} suite, {}. ",
         escape(&machine.cpu),
@@ -163,7 +181,8 @@ fn noise(machine: &Machine) -> String {
     text
 }
 
-fn table(experiment: &Experiment) -> String {
+/// The table of every point, each figure with its interval. A reference run's is the same.
+pub(crate) fn table(experiment: &Experiment) -> String {
     let extras = extra_metrics(experiment);
     // mdBook's table-wrapper scrolls a wide table sideways on a narrow screen.
     let mut html =

@@ -15,15 +15,20 @@
 //! a benchmark). An experiment whose code changed since it was measured is an error naming
 //! the command that re-measures it.
 //!
+//! Reference runs (a bigger machine's results, committed under `reference/`) are shown beside
+//! each `{{#bench}}`, labelled as another machine's; nothing else reads them, so every claim
+//! and `{{#measured}}` figure is judged on this build's results alone.
+//!
 //! # Layout
 //!
 //! - [`directive`]: finding directives (and escapes) in a chapter and locating them in the
 //!   source file.
 //! - `registry`: every directive in one list, the unknown-directive error, and the
 //!   `{{#directives}}` table generated from it.
-//! - One module per directive, owning its parsing and rendering: `bench` (with `chart`),
-//!   `claim`, `output` (running examples, with a time limit and a cache keyed by the
-//!   source's hash), `timeline`.
+//! - One module per directive, owning its parsing and rendering: `bench` (with `chart`, and
+//!   `reference`: the reference runs shown beside it), `claim`, `measured` (one figure,
+//!   inline), `output` (running examples, with a time limit and a cache keyed by the source's
+//!   hash), `timeline`.
 //! - `includes`: checking include links; `dedent`: include-only excerpts lose their shared
 //!   indentation.
 //! - `playground`: checking that runnable Rust blocks use only the playground's crates.
@@ -37,8 +42,10 @@ pub mod directive;
 mod experiments;
 mod format;
 mod includes;
+mod measured;
 mod output;
 mod playground;
+mod reference;
 mod registry;
 mod timeline;
 
@@ -62,6 +69,9 @@ pub struct Lab {
     root: PathBuf,
     pub(crate) examples: Examples,
     results: OnceCell<Result<Results, String>>,
+    /// The folder of reference runs, one subfolder per machine.
+    reference_dir: PathBuf,
+    reference_runs: OnceCell<Result<Vec<reference::Run>, String>>,
     /// Where each experiment is shown, found in the whole book before any chapter renders.
     shown: OnceCell<experiments::Shown>,
 }
@@ -74,13 +84,15 @@ impl Lab {
             root: root.to_path_buf(),
             examples: Examples::new(root, Duration::from_secs(60)),
             results: OnceCell::new(),
+            reference_dir: root.join(reference::DEFAULT_DIR),
+            reference_runs: OnceCell::new(),
             shown: OnceCell::new(),
         }
     }
 
     /// The preprocessor for the book in `ctx`, with paths from `[preprocessor.lab]` where
-    /// book.toml sets them (`results`, `examples`, `output-cache`, relative to the book root;
-    /// fixture books in tests use them).
+    /// book.toml sets them (`results`, `reference`, `examples`, `output-cache`, relative to the
+    /// book root; fixture books in tests use them).
     pub fn from_context(ctx: &PreprocessorContext) -> Result<Lab> {
         let root = &ctx.root;
         let setting = |key: &str| -> Result<Option<PathBuf>> {
@@ -93,6 +105,9 @@ impl Lab {
         let mut lab = Lab::for_book(root);
         if let Some(results) = setting("results")? {
             lab.results_path = results;
+        }
+        if let Some(reference) = setting("reference")? {
+            lab.reference_dir = reference;
         }
         let dir = setting("examples")?;
         let cache = setting("output-cache")?;
@@ -107,14 +122,13 @@ impl Lab {
         Ok(lab)
     }
 
-    /// A preprocessor reading `results_path`: for tests.
+    /// A preprocessor reading `results_path`, and reference runs from `root/reference`: for
+    /// tests.
     pub fn with_results(root: &Path, results_path: PathBuf, examples: Examples) -> Lab {
         Lab {
             results_path,
-            root: root.to_path_buf(),
             examples,
-            results: OnceCell::new(),
-            shown: OnceCell::new(),
+            ..Lab::for_book(root)
         }
     }
 
@@ -124,6 +138,16 @@ impl Lab {
             .results
             .get_or_init(|| Results::load(&self.results_path).map_err(|e| format!("{e:#}")));
         loaded.as_ref().map_err(|e| anyhow!("{e}"))
+    }
+
+    /// The reference runs, loaded once, in the order of their folders' names. Only
+    /// `{{#bench}}` may read them: a claim or a `{{#measured}}` figure reads [`Lab::results`],
+    /// because the page says each was measured by the build that made it.
+    pub(crate) fn reference_runs(&self) -> Result<&[reference::Run]> {
+        let loaded = self.reference_runs.get_or_init(|| {
+            reference::load_all(&self.reference_dir, &self.root).map_err(|e| format!("{e:#}"))
+        });
+        loaded.as_deref().map_err(|e| anyhow!("{e}"))
     }
 
     /// Where each experiment is shown, once the whole book has been indexed.

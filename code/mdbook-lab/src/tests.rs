@@ -538,3 +538,229 @@ fn the_overview_needs_the_whole_book_and_every_shown_experiment_measured() {
         "{missing}"
     );
 }
+
+#[test]
+fn a_measured_figure_is_marked_and_needs_fresh_results() {
+    let f = Fixture::new("measured");
+    f.write_results("CPU");
+    let html = f
+        .render("| rayon | {{#measured cpu-bound: rayon median at workers = 2}} |")
+        .unwrap();
+    assert_eq!(
+        html,
+        "| rayon | <span data-lab-directive=\"measured\" class=\"lab-measured\" title=\"median \
+         of this build's rounds, with its 95% interval\">900 ms [900–900]</span> |"
+    );
+    fs::write(f.dir.join("work.rs"), "fn work() -> u64 { 1 }\n").unwrap();
+    let mut results = Results::load(&f.results_path()).unwrap();
+    results.experiments.get_mut("cpu-bound").unwrap().sources = [(
+        "work.rs".to_string(),
+        lab_results::fingerprint("work.rs", "fn work() -> u64 { 2 }\n"),
+    )]
+    .into();
+    results.save(&f.results_path()).unwrap();
+    let err = error_of(f.render("x\n{{#measured cpu-bound: rayon median at workers = 2}}"));
+    assert!(
+        err.starts_with("book/ch.md:2: the results of `cpu-bound` are stale: work.rs changed"),
+        "{err}"
+    );
+}
+
+impl Fixture {
+    /// Writes `results` as the reference run of machine `slug`, in this fixture's own
+    /// `reference/`, as a bigger machine's would be committed.
+    fn write_reference(&self, slug: &str, results: &Results) {
+        results
+            .save(&self.dir.join("reference").join(slug).join("results.json"))
+            .unwrap();
+    }
+}
+
+/// A bigger machine's `cpu-bound`, measured from code that has changed since: serial, rayon
+/// twice as fast on 2 workers, and a `threads` strategy this build does not have, on CPU
+/// `cpu` with 16 logical CPUs, in full mode.
+fn reference_results(cpu: &str) -> Results {
+    let mut experiment = fixture::experiment(vec![
+        point("serial", 1, 1.0),
+        point("rayon", 2, 0.5),
+        point("threads", 2, 0.8),
+    ]);
+    experiment.machine.cpu = cpu.into();
+    experiment.machine.logical_cpus = 16;
+    experiment.machine.os = "BigOS".into();
+    experiment.machine.mode = "full".into();
+    experiment.machine.date = "2026-10-01T09:30:00Z".into();
+    experiment.sources = [(
+        "work.rs".to_string(),
+        lab_results::fingerprint("work.rs", "fn work() -> u64 { 0 }\n"),
+    )]
+    .into();
+    fixture::results(vec![("cpu-bound", experiment)])
+}
+
+#[test]
+fn bench_shows_each_reference_run_folded_under_its_figure() {
+    let f = Fixture::new("reference");
+    f.write_results("CPU");
+    // Written in the wrong order, and stale: the page sorts them by folder, checks neither.
+    f.write_reference("b-big", &reference_results("Big CPU"));
+    f.write_reference("a-bigger", &reference_results("Bigger CPU"));
+    // A run that did not measure this experiment adds nothing; nor does the README.
+    let mut other = reference_results("Other CPU");
+    let experiment = other.experiments.remove("cpu-bound").unwrap();
+    other.experiments.insert("io-bound".into(), experiment);
+    f.write_reference("c-other", &other);
+    fs::write(f.dir.join("reference/README.md"), "# Reference runs\n").unwrap();
+    fs::write(f.dir.join("work.rs"), "fn work() -> u64 { 1 }\n").unwrap();
+
+    let html = f.render("{{#bench cpu-bound}}").unwrap();
+    let own_end = html.find("<details").expect("a reference run is shown");
+    let (own, references) = html.split_at(own_end);
+    // This build's figure is as it was, and comes first.
+    assert!(own.contains("<td>1.11× <span class=\"lab-ci\">[1.11–1.11]</span></td>"));
+    assert!(
+        own.contains("<p class=\"lab-machine\">Measured on Test CPU"),
+        "{own}"
+    );
+    assert!(
+        references.ends_with("</details></figure>\n"),
+        "{references}"
+    );
+    assert_eq!(
+        references
+            .matches("<details class=\"lab-reference\">")
+            .count(),
+        2
+    );
+    let opening = |cpu: &str, slug: &str| {
+        format!(
+            "<details class=\"lab-reference\"><summary>Reference run on {cpu} (16 logical \
+             CPUs, BigOS), full mode, 2026-10-01 — not this build's machine; no claim on this \
+             page reads it</summary><p class=\"lab-reference-source\">From \
+             reference/{slug}/results.json, measured on 2026-10-01 from the code as it was \
+             then, which may predate the code this page describes: a reference run is not \
+             measured again when the code changes.</p><div class=\"table-wrapper\"><table \
+             class=\"lab-bench-table\">"
+        )
+    };
+    let at = |opening: String| {
+        references
+            .find(&opening)
+            .unwrap_or_else(|| panic!("no `{opening}` in {references}"))
+    };
+    let bigger = at(opening("Bigger CPU", "a-bigger"));
+    let big = at(opening("Big CPU", "b-big"));
+    assert!(bigger < big, "sorted by folder name: {references}");
+    // Its own table, with the strategy this build lacks, and its own lines.
+    let big_run = &references[big..];
+    assert!(
+        big_run.contains(
+            "<td>rayon</td><td>2</td><td>500 ms <span class=\"lab-ci\">[500–500]</span></td>\
+             <td>2.00× "
+        ),
+        "{big_run}"
+    );
+    assert!(big_run.contains("<td>threads</td><td>2</td>"), "{big_run}");
+    assert!(
+        big_run.contains("<p class=\"lab-sampling\">6 interleaved rounds"),
+        "{big_run}"
+    );
+    assert!(
+        big_run.contains(
+            "<p class=\"lab-machine\">Measured on Big CPU (16 logical CPUs, BigOS, rustc \
+             test); full suite, 2026-10-01."
+        ),
+        "{big_run}"
+    );
+    assert!(!references.contains("Other CPU"), "{references}");
+    assert!(!references.contains("<svg"), "no chart in a reference run");
+    assert!(
+        !references.trim_end().contains('\n'),
+        "one line, so that no blank line ends the figure's HTML block"
+    );
+}
+
+#[test]
+fn no_reference_folder_or_a_readme_alone_shows_no_reference_run() {
+    let f = Fixture::new("reference-none");
+    f.write_results("CPU");
+    let html = f.render("{{#bench cpu-bound}}").unwrap();
+    assert!(!html.contains("lab-reference"), "{html}");
+    fs::create_dir_all(f.dir.join("reference")).unwrap();
+    fs::write(f.dir.join("reference/README.md"), "# Reference runs\n").unwrap();
+    let html = f.render("{{#bench cpu-bound}}").unwrap();
+    assert!(!html.contains("lab-reference"), "{html}");
+}
+
+#[test]
+fn a_broken_reference_run_stops_the_build_with_its_path_and_the_fix() {
+    let f = Fixture::new("reference-broken");
+    f.write_results("CPU");
+    let fix = "copy there the target/lab/results.json of a `cargo xtask bench --full` run on \
+               that machine, or delete the folder reference/big";
+    fs::create_dir_all(f.dir.join("reference/big")).unwrap();
+    let err = error_of(f.render("x\n{{#bench cpu-bound}}"));
+    assert_eq!(
+        err,
+        format!("book/ch.md:2: reference run folder reference/big has no results.json; {fix}")
+    );
+    fs::write(
+        f.dir.join("reference/big/results.json"),
+        "{\"schema\": 2, \"experiments\": ",
+    )
+    .unwrap();
+    let err = error_of(f.render("{{#bench cpu-bound}}"));
+    assert!(
+        err.starts_with("book/ch.md:1: reference run reference/big/results.json is corrupt (")
+            && err.ends_with(fix),
+        "{err}"
+    );
+    fs::write(
+        f.dir.join("reference/big/results.json"),
+        "{\"schema\": 1, \"experiments\": {}}",
+    )
+    .unwrap();
+    let err = error_of(f.render("{{#bench cpu-bound}}"));
+    assert_eq!(
+        err,
+        format!(
+            "book/ch.md:1: reference run reference/big/results.json has schema 1, this book \
+             reads schema 2; {fix}"
+        )
+    );
+}
+
+#[test]
+fn claims_and_figures_read_this_builds_results_never_a_reference_run() {
+    let f = Fixture::new("reference-claims");
+    f.write_results("CPU");
+    // The bigger machine's rayon is 2.00× on 2 workers; this build's is 1.11×.
+    f.write_reference("big", &reference_results("Big CPU"));
+    let html = f
+        .render(
+            "{{#bench cpu-bound}}\n\
+             {{#claim cpu-bound: rayon speedup is at least 1.5× at workers = 2}}\n\
+             {{#measured cpu-bound: rayon speedup at workers = 2}}\n",
+        )
+        .unwrap();
+    assert!(html.contains("Reference run on Big CPU"), "{html}");
+    assert!(
+        html.contains("<td>2.00× "),
+        "the reference run was read: {html}"
+    );
+    assert!(
+        html.contains("did not hold on this machine: measured 1.11× [1.11–1.11] at workers = 2"),
+        "{html}"
+    );
+    assert!(
+        html.contains("with its 95% interval\">1.11× [1.11–1.11]</span>"),
+        "{html}"
+    );
+    // A claim on an experiment only the reference run measured is an unknown experiment.
+    let mut other = reference_results("Big CPU");
+    let experiment = other.experiments.remove("cpu-bound").unwrap();
+    other.experiments.insert("io-bound".into(), experiment);
+    f.write_reference("big", &other);
+    let err = error_of(f.render("{{#measured io-bound: rayon median at workers = 2}}"));
+    assert!(err.contains("unknown experiment `io-bound`"), "{err}");
+}

@@ -177,3 +177,67 @@ fn hostile_results() -> Results {
     experiment.machine.cpu = "a & b".into();
     fixture::results(vec![("hostile", experiment)])
 }
+
+/// book.toml's `reference` names the folder of reference runs in place of `reference/`, and
+/// the page shows each run folded under the bench it measured.
+#[test]
+fn the_reference_folder_book_toml_names_is_shown_beside_the_bench() {
+    let book = FixtureBook::new(
+        "reference",
+        "results = \"results.json\"\nreference = \"machines\"\n",
+    );
+    book.write("book/chapter.md", "# Reference\n\n{{#bench hostile}}\n");
+    let mut reference = hostile_results();
+    let experiment = reference.experiments.get_mut("hostile").unwrap();
+    experiment.machine.cpu = "Big CPU".into();
+    experiment.machine.mode = "full".into();
+    reference
+        .save(&book.root.join("machines/big/results.json"))
+        .unwrap();
+    book.write("machines/README.md", "# Reference runs\n");
+    // Read, this folder without results.json would stop the build.
+    book.write("reference/unused/README.md", "");
+    let page = book.built_with_hostile_results();
+    assert!(
+        page.contains(
+            "<summary>Reference run on Big CPU (2 logical CPUs, TestOS), full mode, 2026-11-22 \
+             — not this build's machine; no claim on this page reads it</summary>"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("<p class=\"lab-reference-source\">From machines/big/results.json,"),
+        "{page}"
+    );
+}
+
+/// A `{{#measured}}` figure in a Markdown table stays in its cell, even where the notes of an
+/// experiment that could not run hold a `|`.
+#[test]
+fn a_measured_figure_stays_in_its_table_cell() {
+    let book = FixtureBook::new("measured", "results = \"results.json\"\n");
+    book.write(
+        "book/chapter.md",
+        "# Costs\n\n| strategy | time |\n|---|---|\n\
+         | threads | {{#measured hostile: threads median at workers = 2}} |\n\
+         | python | {{#measured skipped: threads median at workers = 2}} |\n",
+    );
+    let mut results = hostile_results();
+    let mut skipped = results.experiments["hostile"].clone();
+    skipped.series.clear();
+    skipped.notes = vec!["python3 | missing".into()];
+    results.experiments.insert("skipped".into(), skipped);
+    results.save(&book.root.join("results.json")).unwrap();
+    let output = book.build();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let page = book.page();
+    assert!(page.contains("900 ms [900–900]</span></td>"), "{page}");
+    assert!(
+        page.contains("not measured on this machine (python3 | missing)</span></td>"),
+        "{page}"
+    );
+}

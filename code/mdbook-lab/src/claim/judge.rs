@@ -376,7 +376,13 @@ fn unsettled(measured: String, why: String) -> Judged {
 }
 
 /// The stored estimate of `metric` at `point`, or an error that says why there is none.
-fn estimate_of(experiment: &Experiment, point: &Point, metric: &Metric) -> Result<Estimate> {
+/// Shared with `{{#measured}}`, so that a figure in a table and a claim read a point alike;
+/// hence the errors name no directive.
+pub(crate) fn estimate_of(
+    experiment: &Experiment,
+    point: &Point,
+    metric: &Metric,
+) -> Result<Estimate> {
     experiment
         .estimate(point, metric)
         .ok_or_else(|| match metric {
@@ -388,12 +394,20 @@ fn estimate_of(experiment: &Experiment, point: &Point, metric: &Metric) -> Resul
                     .map(|k| format!(", {k}"))
                     .collect::<String>()
             ),
-            _ => anyhow!(
-                "claim needs {}'s speedup at {} = {}, but the baseline was not measured there",
-                point.strategy,
-                experiment.x,
-                experiment.x_of(point)
-            ),
+            _ => match &experiment.baseline {
+                Some(baseline) => anyhow!(
+                    "there is no speedup of {} at {} = {}: its baseline, {baseline}, was not \
+                     measured there",
+                    point.strategy,
+                    experiment.x,
+                    experiment.x_of(point)
+                ),
+                None => anyhow!(
+                    "there is no speedup of {}: this experiment has no baseline; use `median` \
+                     or an extra metric",
+                    point.strategy
+                ),
+            },
         })
 }
 
@@ -431,8 +445,9 @@ fn unpaired_ratio(mine: &Estimate, theirs: &Estimate) -> Estimate {
     }
 }
 
-/// How `metric` of `experiment` reads.
-fn kind_of<'e>(experiment: &'e Experiment, metric: &Metric) -> Kind<'e> {
+/// How `metric` of `experiment` reads. Shared with `{{#measured}}`, so that the same figure
+/// reads the same in a table and in a claim.
+pub(crate) fn kind_of<'e>(experiment: &'e Experiment, metric: &Metric) -> Kind<'e> {
     let unit = experiment.unit.as_str();
     match metric {
         Metric::Speedup => Kind::Ratio,

@@ -39,8 +39,9 @@ impl Claim {
     }
 }
 
-/// `speedup`, `median`, or an extra metric's name.
-pub(super) fn metric_named(word: &str) -> Metric {
+/// `speedup`, `median`, or an extra metric's name. `{{#measured}}` reads its METRIC with
+/// this too, so that a figure and a claim name a metric alike.
+pub(crate) fn metric_named(word: &str) -> Metric {
     match word {
         "speedup" => Metric::Speedup,
         "median" => Metric::Value,
