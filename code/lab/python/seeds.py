@@ -34,6 +34,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 
+# ANCHOR: cpu
 def cpu_task(n, iterations):
     """Seed 001's cpu_task: total += i * n for i in range(10**6), wrapped to 64 bits."""
     total = 0
@@ -56,6 +57,7 @@ def benchmark_threads(tasks, iterations):
     for t in threads:
         t.join()
     return time.perf_counter() - start, sum(results) % (1 << 64)
+# ANCHOR_END: cpu
 
 
 def run_in_process(queue, i, iterations):
@@ -79,6 +81,7 @@ def benchmark_processes(tasks, iterations):
     return time.perf_counter() - start, total
 
 
+# ANCHOR: waits
 def wait(seconds):
     """Seed 001's square without the square: one blocking wait."""
     time.sleep(seconds)
@@ -103,6 +106,7 @@ async def gather_waits(count, seconds):
     """Seed 003's main: asyncio.gather over the tasks."""
     tasks = [async_task(seconds) for _ in range(count)]
     return sum(await asyncio.gather(*tasks))
+# ANCHOR_END: waits
 
 
 def waits_asyncio(count, seconds):

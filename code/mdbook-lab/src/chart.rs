@@ -328,16 +328,30 @@ where
                 .label(line.label.as_str())
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
         } else {
+            // Past six lines the colours repeat, so a line of the second round of colours is
+            // marked with triangles, not circles, here and in the legend.
+            let triangles = i >= PALETTE.len();
+            let marker = move |at: (i32, i32)| -> DynElement<'static, SVGBackend, (i32, i32)> {
+                if triangles {
+                    TriangleMarker::new(at, 5, colour.filled()).into_dyn()
+                } else {
+                    Circle::new(at, 3, colour.filled()).into_dyn()
+                }
+            };
             chart
                 .draw_series(LineSeries::new(line.points.clone(), style))
                 .map_err(|e| e.to_string())?
                 .label(line.label.as_str())
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
+                .legend(move |(x, y)| {
+                    EmptyElement::at((x, y))
+                        + PathElement::new([(0, 0), (18, 0)], style)
+                        + marker((9, 0))
+                });
             chart
                 .draw_series(
                     line.points
                         .iter()
-                        .map(|&p| Circle::new(p, 3, colour.filled())),
+                        .map(|&p| EmptyElement::at(p) + marker((0, 0))),
                 )
                 .map_err(|e| e.to_string())?;
             chart

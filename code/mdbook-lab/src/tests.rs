@@ -764,3 +764,17 @@ fn claims_and_figures_read_this_builds_results_never_a_reference_run() {
     let err = error_of(f.render("{{#measured io-bound: rayon median at workers = 2}}"));
     assert!(err.contains("unknown experiment `io-bound`"), "{err}");
 }
+
+#[test]
+fn lines_past_the_palette_are_marked_with_triangles_not_only_colour() {
+    let names = ["serial", "a", "b", "c", "d", "e", "f"];
+    let chart_of = |count: usize| {
+        let experiment =
+            fixture::experiment(names[..count].iter().map(|s| point(s, 1, 1.0)).collect());
+        crate::chart::svg("many", &experiment)
+    };
+    // Six lines take the six colours, each marked with circles; a seventh repeats the first
+    // colour, so it (and its legend entry) is drawn with triangles.
+    assert!(!chart_of(6).contains("<polygon"), "{}", chart_of(6));
+    assert!(chart_of(7).contains("<polygon"), "{}", chart_of(7));
+}
