@@ -115,22 +115,22 @@ def waits_asyncio(count, seconds):
     return time.perf_counter() - start, done
 
 
+# Each command's programs, and how its last argument is read.
+COMMANDS = {
+    "cpu": ({"threads": benchmark_threads, "processes": benchmark_processes}, int),
+    "waits": ({"thread-pool": waits_thread_pool, "asyncio": waits_asyncio}, float),
+}
+
+
 def command(args):
     """One command's answer, or a ValueError naming what was wrong with it."""
-    if args[:1] == ["cpu"] and len(args) == 4:
-        programs = {"threads": benchmark_threads, "processes": benchmark_processes}
+    if len(args) == 4 and args[0] in COMMANDS:
+        programs, read_last = COMMANDS[args[0]]
         program = programs.get(args[1])
         if program is None:
-            raise ValueError(f"unknown cpu program {args[1]!r}")
-        elapsed, total = program(int(args[2]), int(args[3]))
-        return f"{elapsed} {total}"
-    if args[:1] == ["waits"] and len(args) == 4:
-        programs = {"thread-pool": waits_thread_pool, "asyncio": waits_asyncio}
-        program = programs.get(args[1])
-        if program is None:
-            raise ValueError(f"unknown waits program {args[1]!r}")
-        elapsed, done = program(int(args[2]), float(args[3]))
-        return f"{elapsed} {done}"
+            raise ValueError(f"unknown {args[0]} program {args[1]!r}")
+        elapsed, result = program(int(args[2]), read_last(args[3]))
+        return f"{elapsed} {result}"
     raise ValueError(f"cannot read the command {' '.join(args)!r}")
 
 

@@ -3,14 +3,13 @@
 //! binary, re-run), because a process's peak only ever grows: measured in the suite's own
 //! process, every strategy would report the largest peak of any before it.
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
 use super::compare::{LATENCY, Shape, request_count};
 use super::compare_strategies::{
-    Requests, Strategy, in_processes, parse_address, prepare, two_numbers,
+    Requests, Strategy, address_argument, in_processes, parse_address, prepare,
 };
 use super::loopback::SharedServer;
 use super::{Axis, Entry, Plan, PlanContext, Sample, Trial, worker};
@@ -94,29 +93,18 @@ fn weigh(
     workers: usize,
     requests: Requests,
 ) -> Result<(u64, u64)> {
-    let address = requests
-        .server
-        .map_or_else(|| "-".to_string(), |a| a.to_string());
-    let out = worker::command(exe, "peak")
-        .args([
+    let [answer, peak] = worker::report_of(
+        exe,
+        "peak",
+        &[
             strategy.name().to_string(),
             workers.to_string(),
             requests.count.to_string(),
-            address,
+            address_argument(requests.server),
             requests.iterations.to_string(),
-        ])
-        .stdin(Stdio::null())
-        .output()
-        .with_context(|| format!("cannot start {}", exe.display()))?;
-    if !out.status.success() {
-        bail!(
-            "the peak worker exited with {}: {}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-    }
-    let text = String::from_utf8_lossy(&out.stdout);
-    two_numbers(&text).with_context(|| format!("the peak worker printed `{}`", text.trim()))
+        ],
+    )?;
+    Ok((answer, peak))
 }
 
 /// The `peak STRATEGY WORKERS COUNT ADDRESS ITERATIONS` worker: runs the strategy once and

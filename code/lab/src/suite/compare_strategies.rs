@@ -13,7 +13,7 @@ use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
 
 use super::loopback::{async_request, blocking_request};
-use super::strategies::{rayon_pool, round_robin};
+use super::strategies::{on_a_worker, rayon_pool, round_robin, sum_of_tasks};
 use super::worker;
 use crate::gil::{Gil, GilThread};
 use crate::procfs::{Process, memory_of};
@@ -284,11 +284,10 @@ fn multi_thread_runtime(workers: usize) -> Runtime {
         .expect("a tokio runtime builds")
 }
 
-/// Spawns one task per request from a task on the runtime, not from `block_on`, and sums
-/// their answers. From `block_on`, every spawn wakes a worker across threads; from a worker,
-/// a spawn is a push onto its own queue, as it is in a real server.
+/// Spawns one task per request from a task on the runtime, not from `block_on` (see
+/// [`on_a_worker`]), and sums their answers.
 async fn tokio_computing_on_workers(requests: Requests) -> u64 {
-    let spawner = tokio::spawn(async move {
+    on_a_worker(async move {
         let handles: Vec<_> = (0..requests.count as u64)
             .map(|i| {
                 tokio::spawn(
@@ -296,18 +295,9 @@ async fn tokio_computing_on_workers(requests: Requests) -> u64 {
                 )
             })
             .collect();
-        sum_of(handles).await
-    });
-    spawner.await.expect("the spawning task does not panic")
-}
-
-/// Awaits every request task in turn and sums their answers.
-async fn sum_of(handles: Vec<tokio::task::JoinHandle<u64>>) -> u64 {
-    let mut sum = 0u64;
-    for handle in handles {
-        sum = sum.wrapping_add(handle.await.expect("a request task does not panic"));
-    }
-    sum
+        sum_of_tasks(handles).await
+    })
+    .await
 }
 
 /// One task per request, each computing on the runtime's blocking threads.
@@ -323,7 +313,7 @@ async fn tokio_spawn_blocking(requests: Requests) -> u64 {
             })
         })
         .collect();
-    sum_of(handles).await
+    sum_of_tasks(handles).await
 }
 
 /// One task per request, each computing on `pool` and awaiting the answer.
@@ -342,7 +332,7 @@ async fn tokio_rayon(requests: Requests, pool: Arc<rayon::ThreadPool>) -> u64 {
             })
         })
         .collect();
-    sum_of(handles).await
+    sum_of_tasks(handles).await
 }
 
 /// Runs the requests in `workers` worker processes, dealt round-robin. Returns the sum of
@@ -352,10 +342,10 @@ async fn tokio_rayon(requests: Requests, pool: Arc<rayon::ThreadPool>) -> u64 {
 ///
 /// If a worker cannot start, fails, or prints something unexpected.
 pub(super) fn in_processes(exe: &Path, workers: usize, requests: Requests) -> Result<(u64, u64)> {
-    let address = requests
-        .server
-        .map_or_else(|| "-".to_string(), |a| a.to_string());
-    let settings = [address, requests.iterations.to_string()];
+    let settings = [
+        address_argument(requests.server),
+        requests.iterations.to_string(),
+    ];
     let args = worker::dealt(requests.count, workers)
         .into_iter()
         .map(|share| settings.iter().cloned().chain(share).collect())
@@ -363,20 +353,11 @@ pub(super) fn in_processes(exe: &Path, workers: usize, requests: Requests) -> Re
     let mut sum = 0u64;
     let mut peaks = 0u64;
     for printed in worker::outputs_of(exe, "requests", args)? {
-        let (answer, peak) = two_numbers(&printed)
-            .with_context(|| format!("a requests worker printed `{}`", printed.trim()))?;
+        let [answer, peak] = worker::numbers("requests", &printed)?;
         sum = sum.wrapping_add(answer);
         peaks += peak;
     }
     Ok((sum, peaks))
-}
-
-/// `A B` as two numbers.
-pub(super) fn two_numbers(text: &str) -> Result<(u64, u64)> {
-    match text.split_whitespace().collect::<Vec<_>>()[..] {
-        [a, b] => Ok((a.parse()?, b.parse()?)),
-        _ => bail!("expected two numbers"),
-    }
 }
 
 /// The `requests ADDRESS ITERATIONS I…` worker: the requests one after another; prints their
@@ -408,7 +389,12 @@ pub(super) fn requests_worker(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// A server address, or `-` for none.
+/// A server address as a worker's argument: the address, or `-` for none.
+pub(super) fn address_argument(server: Option<SocketAddr>) -> String {
+    server.map_or_else(|| "-".to_string(), |address| address.to_string())
+}
+
+/// A server address, or `-` for none: [`address_argument`] read back.
 pub(super) fn parse_address(text: &str) -> Result<Option<SocketAddr>> {
     if text == "-" {
         return Ok(None);
@@ -498,8 +484,14 @@ mod tests {
         assert!(requests_worker(&[]).is_err());
         let bad = ["nowhere".to_string(), "1".to_string()];
         assert!(requests_worker(&bad).is_err());
-        assert_eq!(parse_address("-").unwrap(), None);
-        assert!(two_numbers("1").is_err());
-        assert_eq!(two_numbers("3 4\n").unwrap(), (3, 4));
+        assert_eq!(parse_address(&address_argument(None)).unwrap(), None);
+        let address = "127.0.0.1:9".parse().unwrap();
+        assert_eq!(
+            parse_address(&address_argument(Some(address))).unwrap(),
+            Some(address)
+        );
+        assert!(worker::numbers::<2>("requests", "1").is_err());
+        assert!(worker::numbers::<2>("requests", "1 x").is_err());
+        assert_eq!(worker::numbers::<2>("requests", "3 4\n").unwrap(), [3, 4]);
     }
 }

@@ -118,27 +118,7 @@ pub(super) fn sample(strategy: &str, n: usize, weigh: impl FnOnce() -> Result<We
 /// Runs `ROLE N` in a fresh worker that weighs its own N workers (`memory-threads`,
 /// `memory-tasks`), and reads its report: what they added, and their answer.
 pub(super) fn weigh_in_one_process(exe: &Path, role: &str, n: usize) -> Result<Weighed> {
-    let out = worker::command(exe, role)
-        .arg(n.to_string())
-        .stdin(Stdio::null())
-        .output()
-        .with_context(|| format!("cannot start {}", exe.display()))?;
-    if !out.status.success() {
-        bail!(
-            "the {role} worker exited with {}: {}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-    }
-    let text = String::from_utf8_lossy(&out.stdout);
-    let numbers: Vec<u64> = text
-        .split_whitespace()
-        .map(str::parse)
-        .collect::<Result<_, _>>()
-        .with_context(|| format!("{role} printed `{}`", text.trim()))?;
-    let [peak_rss, pss, answer] = numbers[..] else {
-        bail!("{role} printed `{}`, not three numbers", text.trim());
-    };
+    let [peak_rss, pss, answer] = worker::report_of(exe, role, &[n.to_string()])?;
     Ok(Weighed {
         peak_rss,
         pss,

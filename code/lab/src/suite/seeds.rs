@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use super::strategies::round_robin;
+use super::strategies::{on_a_worker, round_robin, sum_of_tasks};
 use super::{Axis, Entry, Plan, PlanContext, Trial, worker};
 use crate::workloads::{CPU_TASK_ITERATIONS, IO_WAIT, async_wait, blocking_wait, cpu_task};
 
@@ -117,9 +117,10 @@ fn thread_waits(n: usize) -> u64 {
     )
 }
 
-/// `n` tasks, each waiting once, spawned from a task on the runtime; the count of waits done.
+/// `n` tasks, each waiting once, spawned from a task on the runtime (see [`on_a_worker`]);
+/// the count of waits done.
 async fn task_waits(n: usize) -> u64 {
-    let spawner = tokio::spawn(async move {
+    on_a_worker(async move {
         let handles: Vec<_> = (0..n)
             .map(|_| {
                 tokio::spawn(async {
@@ -128,13 +129,9 @@ async fn task_waits(n: usize) -> u64 {
                 })
             })
             .collect();
-        let mut done = 0;
-        for handle in handles {
-            done += handle.await.expect("a wait does not panic");
-        }
-        done
-    });
-    spawner.await.expect("the spawning task does not panic")
+        sum_of_tasks(handles).await
+    })
+    .await
 }
 
 #[cfg(test)]

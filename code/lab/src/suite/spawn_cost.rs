@@ -9,6 +9,7 @@
 use std::thread;
 use std::time::Duration;
 
+use super::strategies::on_a_worker;
 use super::{Axis, Entry, Mode, Plan, PlanContext, Sample, Trial, worker};
 
 /// The experiment, as the suite's registry lists it.
@@ -17,6 +18,7 @@ pub(super) const ENTRY: Entry = Entry {
     plan,
     sources: &[sources![
         "code/lab/src/suite/spawn_cost.rs",
+        "code/lab/src/suite/strategies.rs",
         "code/lab/src/suite/worker.rs",
     ]],
 };
@@ -140,15 +142,6 @@ fn scoped_batches(spawns: usize, alive: usize) -> u64 {
         });
     }
     sum
-}
-
-/// Runs `batches` as a task on one of the runtime's worker threads, where code that spawns
-/// tasks runs in an async program: the thread in `block_on` is not a worker, and every task
-/// it spawned would have to wake a worker, and wake it back, twice the cross-thread hops.
-async fn on_a_worker(batches: impl Future<Output = u64> + Send + 'static) -> u64 {
-    tokio::spawn(batches)
-        .await
-        .expect("an empty task cannot panic")
 }
 
 /// `tokio::spawn` in batches of `alive`: the same indexes, returned by tasks.

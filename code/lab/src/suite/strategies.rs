@@ -66,6 +66,24 @@ pub(super) fn tiny_tasks_par_iter(items: usize, min_len: usize) -> u64 {
         .reduce(|| 0, u64::wrapping_add)
 }
 
+/// Runs `work` as a task on one of the runtime's worker threads, where code that spawns
+/// tasks runs in an async program: the thread in `block_on` is not a worker, and every task
+/// it spawned would have to wake a worker, and wake it back, twice the cross-thread hops.
+pub(super) async fn on_a_worker(work: impl Future<Output = u64> + Send + 'static) -> u64 {
+    tokio::spawn(work)
+        .await
+        .expect("the task that spawns the others does not panic")
+}
+
+/// Awaits every task in turn and returns the wrapping sum of their answers.
+pub(super) async fn sum_of_tasks(handles: Vec<tokio::task::JoinHandle<u64>>) -> u64 {
+    let mut sum = 0u64;
+    for handle in handles {
+        sum = sum.wrapping_add(handle.await.expect("a task does not panic"));
+    }
+    sum
+}
+
 /// A rayon pool of `workers` threads, built before the rounds.
 pub(super) fn rayon_pool(workers: usize) -> rayon::ThreadPool {
     rayon::ThreadPoolBuilder::new()

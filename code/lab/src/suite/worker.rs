@@ -162,6 +162,49 @@ pub(super) fn outputs_of(exe: &Path, role: &str, args: Vec<Vec<String>>) -> Resu
     Ok(printed)
 }
 
+/// Runs one worker in `role` with `args` to its end, and returns the `N` numbers it printed:
+/// the report of a worker that weighs or times itself.
+///
+/// # Errors
+///
+/// If it cannot start, fails (the error carries what it wrote to stderr), or prints anything
+/// but `N` numbers.
+pub(super) fn report_of<const N: usize>(
+    exe: &Path,
+    role: &str,
+    args: &[String],
+) -> Result<[u64; N]> {
+    let out = command(exe, role)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("cannot start {}", exe.display()))?;
+    if !out.status.success() {
+        bail!(
+            "the {role} worker exited with {}: {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    numbers(role, &String::from_utf8_lossy(&out.stdout))
+}
+
+/// Exactly `N` numbers, separated by white space, as a `role` worker prints them.
+///
+/// # Errors
+///
+/// If `text` holds anything else.
+pub(super) fn numbers<const N: usize>(role: &str, text: &str) -> Result<[u64; N]> {
+    let numbers: Vec<u64> = text
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("{role} printed `{}`", text.trim()))?;
+    numbers
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("{role} printed `{}`, not {N} numbers", text.trim()))
+}
+
 /// Starts `count` workers that exit at once, `alive` at a time, each batch reaped before the
 /// next starts; returns the sum of the indexes of those that ran, as the thread series of
 /// `spawn-cost` returns the sum of its threads' indexes (the runner checks they agree).
