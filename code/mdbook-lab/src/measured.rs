@@ -17,7 +17,7 @@
 use anyhow::{Result, anyhow, bail};
 use lab_results::{Experiment, Metric, Point};
 
-use crate::claim::{estimate_of, kind_of, metric_named};
+use crate::claim::{estimate_of, kind_of, metric_named, parse_point, point_at};
 use crate::format::{self, escape};
 use crate::registry::Directive;
 
@@ -91,58 +91,22 @@ impl Wanted {
 
     /// The point asked for, or an error naming what the experiment has instead.
     fn point<'e>(&self, experiment: &'e Experiment) -> Result<&'e Point> {
-        let strategies = experiment.strategies();
-        if !strategies.contains(&self.strategy.as_str()) {
-            bail!(
-                "`{}` is not a strategy of {}; it has: {}",
-                self.strategy,
-                self.experiment,
-                strategies.join(", ")
-            );
-        }
-        if self.axis != experiment.x {
-            bail!(
-                "`at {} = {}`, but {}'s x axis is `{}`; write `at {} = N`",
-                self.axis,
-                self.x,
-                self.experiment,
-                experiment.x,
-                experiment.x
-            );
-        }
-        experiment.point(&self.strategy, self.x).ok_or_else(|| {
-            let measured: Vec<String> = experiment
-                .series
-                .iter()
-                .filter(|p| p.strategy == self.strategy)
-                .map(|p| experiment.x_of(p).to_string())
-                .collect();
-            anyhow!(
-                "{} of {} was not measured at {} = {}; it was at {} = {}",
-                self.strategy,
-                self.experiment,
-                self.axis,
-                self.x,
-                self.axis,
-                measured.join(", ")
-            )
-        })
+        point_at(
+            experiment,
+            &self.experiment,
+            &self.strategy,
+            &self.axis,
+            self.x,
+        )
     }
 }
 
-/// `X = N` (spaces removed) into the axis and the value.
 fn parse_place(place: &str) -> Result<(String, u64)> {
-    place
-        .split_once('=')
-        .and_then(|(axis, x)| Some((axis.to_string(), x.parse().ok()?)))
-        .filter(|(axis, _)| !axis.is_empty())
-        .ok_or_else(|| {
-            anyhow!("`at {place}` is not a point; use `at X = N`, e.g. `at tasks = 1`; {FORM}")
-        })
+    parse_point(place).ok_or_else(|| {
+        anyhow!("`at {place}` is not a point; use `at X = N`, e.g. `at tasks = 1`; {FORM}")
+    })
 }
 
-/// What the figure is, for the tooltip: the median over this build's rounds, not one run,
-/// because every figure the lab shows is.
 fn title(experiment: &Experiment, metric: &Metric) -> String {
     const MEDIAN: &str = "median of this build's rounds, with its 95% interval";
     match metric {

@@ -90,36 +90,22 @@ impl Claim {
     }
 
     fn points<'e>(&self, experiment: &'e Experiment) -> Result<Vec<&'e Point>> {
-        if !experiment.strategies().contains(&self.strategy.as_str()) {
-            bail!(
-                "claim names strategy `{}`, but {} has: {}",
-                self.strategy,
-                self.experiment,
-                experiment.strategies().join(", ")
-            );
-        }
         match &self.scope {
-            Scope::EveryPoint => Ok(experiment
-                .series
-                .iter()
-                .filter(|p| p.strategy == self.strategy)
-                .collect()),
-            Scope::At { axis, x } => {
-                if *axis != experiment.x {
-                    bail!(
-                        "claim is `at {axis} = {x}`, but {}'s x axis is `{}`",
-                        self.experiment,
-                        experiment.x
-                    );
-                }
-                let point = experiment.point(&self.strategy, *x).ok_or_else(|| {
-                    anyhow!(
-                        "claim is about {} at {axis} = {x}, which was not measured",
-                        self.strategy
-                    )
-                })?;
-                Ok(vec![point])
+            Scope::EveryPoint => {
+                known_strategy(experiment, &self.experiment, &self.strategy)?;
+                Ok(experiment
+                    .series
+                    .iter()
+                    .filter(|p| p.strategy == self.strategy)
+                    .collect())
             }
+            Scope::At { axis, x } => Ok(vec![point_at(
+                experiment,
+                &self.experiment,
+                &self.strategy,
+                axis,
+                *x,
+            )?]),
         }
     }
 
@@ -378,6 +364,49 @@ fn unsettled(measured: String, why: String) -> Judged {
 /// The stored estimate of `metric` at `point`, or an error that says why there is none.
 /// Shared with `{{#measured}}`, so that a figure in a table and a claim read a point alike;
 /// hence the errors name no directive.
+/// Errors unless `strategy` is one of experiment `id`'s, listing the ones it has.
+pub(crate) fn known_strategy(experiment: &Experiment, id: &str, strategy: &str) -> Result<()> {
+    let strategies = experiment.strategies();
+    if !strategies.contains(&strategy) {
+        bail!(
+            "`{strategy}` is not a strategy of {id}; it has: {}",
+            strategies.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// The point of `strategy` at `axis = x` in experiment `id`, for a claim or a quoted figure;
+/// the error names what is wrong and what was measured instead.
+pub(crate) fn point_at<'e>(
+    experiment: &'e Experiment,
+    id: &str,
+    strategy: &str,
+    axis: &str,
+    x: u64,
+) -> Result<&'e Point> {
+    known_strategy(experiment, id, strategy)?;
+    if axis != experiment.x {
+        bail!(
+            "`at {axis} = {x}`, but {id}'s x axis is `{}`; write `at {} = N`",
+            experiment.x,
+            experiment.x
+        );
+    }
+    experiment.point(strategy, x).ok_or_else(|| {
+        let measured: Vec<String> = experiment
+            .series
+            .iter()
+            .filter(|p| p.strategy == strategy)
+            .map(|p| experiment.x_of(p).to_string())
+            .collect();
+        anyhow!(
+            "{strategy} of {id} was not measured at {axis} = {x}; it was at {axis} = {}",
+            measured.join(", ")
+        )
+    })
+}
+
 pub(crate) fn estimate_of(
     experiment: &Experiment,
     point: &Point,

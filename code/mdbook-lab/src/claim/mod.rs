@@ -40,8 +40,8 @@ mod render;
 use anyhow::{Result, anyhow};
 use lab_results::{Experiment, Metric, Results};
 
-pub(crate) use judge::{estimate_of, kind_of};
-pub(crate) use parse::metric_named;
+pub(crate) use judge::{estimate_of, kind_of, point_at};
+pub(crate) use parse::{metric_named, parse_point};
 pub(crate) use render::render;
 
 use crate::registry::Directive;

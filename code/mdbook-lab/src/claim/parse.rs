@@ -126,18 +126,19 @@ fn parse_value(text: &str, statement: &str) -> Result<Value> {
     }
 }
 
+/// `X = N`, one point of an experiment's x axis, as claims and quoted figures name it.
+pub(crate) fn parse_point(text: &str) -> Option<(String, u64)> {
+    let (axis, x) = text.split_once('=')?;
+    let axis = axis.trim();
+    let x: u64 = x.trim().parse().ok()?;
+    (!axis.is_empty() && !axis.contains(' ')).then(|| (axis.to_string(), x))
+}
+
 fn parse_scope(text: &str, statement: &str) -> Result<Scope> {
     if text == "every point" {
         return Ok(Scope::EveryPoint);
     }
-    let parsed = text.split_once('=').and_then(|(axis, x)| {
-        let axis = axis.trim();
-        let x: u64 = x.trim().parse().ok()?;
-        (!axis.is_empty() && !axis.contains(' ')).then(|| Scope::At {
-            axis: axis.to_string(),
-            x,
-        })
-    });
+    let parsed = parse_point(text).map(|(axis, x)| Scope::At { axis, x });
     parsed.ok_or_else(|| {
         anyhow!("claim `{statement}` ends with `at {text}`; use `at every point` or `at X = N`")
     })
