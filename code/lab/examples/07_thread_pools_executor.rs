@@ -53,8 +53,32 @@ pub mod executor {
 
     impl std::error::Error for TaskError {}
 
+    /// How a task ended, as a done-callback is told it. The value itself stays with the
+    /// handle, its one owner, so that a callback borrows nothing from the slot and can run
+    /// with no lock held.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum Ended {
+        /// The task returned; [`TaskHandle::result`] has its value.
+        Returned,
+        /// The task panicked, with this message.
+        Panicked(String),
+        /// It was cancelled before it started.
+        Cancelled,
+    }
+
+    impl<T> From<&Result<T, TaskError>> for Ended {
+        fn from(outcome: &Result<T, TaskError>) -> Ended {
+            match outcome {
+                Ok(_) => Ended::Returned,
+                Err(TaskError::Panicked(message)) => Ended::Panicked(message.clone()),
+                Err(TaskError::Cancelled) => Ended::Cancelled,
+                Err(TaskError::Timeout) => unreachable!("a timeout is a waiter's, not an ending"),
+            }
+        }
+    }
+
     type Job = Box<dyn FnOnce() + Send>;
-    type Callback<T> = Box<dyn FnOnce(&Result<T, TaskError>) + Send>;
+    type Callback = Box<dyn FnOnce(Ended) + Send>;
 
     enum Stage<T> {
         Queued,
@@ -66,7 +90,7 @@ pub mod executor {
 
     struct Slot<T> {
         stage: Stage<T>,
-        callbacks: Vec<Callback<T>>,
+        callbacks: Vec<Callback>,
     }
 
     /// What a task and its handle share: the stage, and a Condvar to wait for it to end.
@@ -92,23 +116,26 @@ pub mod executor {
             queued
         }
 
-        /// Records the outcome, runs the callbacks, and wakes every waiter.
-        fn end(&self, slot: &mut Slot<T>, outcome: Result<T, TaskError>) {
+        /// Records the outcome and wakes every waiter, then runs the callbacks with the lock
+        /// released, as CPython's `Future.set_result` does: a callback may then call any
+        /// method of its own task (`done`, `result`) without waiting for a lock its own
+        /// thread holds.
+        fn end(&self, mut slot: MutexGuard<'_, Slot<T>>, outcome: Result<T, TaskError>) {
+            let ended = Ended::from(&outcome);
             slot.stage = Stage::Done(outcome);
-            let Stage::Done(outcome) = &slot.stage else {
-                unreachable!("just assigned")
-            };
-            for callback in mem::take(&mut slot.callbacks) {
-                run_callback(callback, outcome);
-            }
+            let callbacks = mem::take(&mut slot.callbacks);
             self.ended.notify_all();
+            drop(slot);
+            for callback in callbacks {
+                run_callback(callback, ended.clone());
+            }
         }
     }
 
     /// Runs a done-callback and, as Python does, reports and ignores its panic, so that a bad
     /// callback cannot kill the worker thread it runs on.
-    fn run_callback<T>(callback: Callback<T>, outcome: &Result<T, TaskError>) {
-        if panic::catch_unwind(AssertUnwindSafe(|| callback(outcome))).is_err() {
+    fn run_callback(callback: Callback, ended: Ended) {
+        if panic::catch_unwind(AssertUnwindSafe(|| callback(ended))).is_err() {
             eprintln!("a done-callback panicked; ignored");
         }
     }
@@ -127,27 +154,30 @@ pub mod executor {
         /// Cancels the task if it has not started, and says whether it did. A running task
         /// cannot be stopped from outside; it has to check a flag of its own.
         pub fn cancel(&self) -> bool {
-            let mut slot = self.shared.lock();
+            let slot = self.shared.lock();
             let queued = matches!(slot.stage, Stage::Queued);
             if queued {
-                self.shared.end(&mut slot, Err(TaskError::Cancelled));
+                self.shared.end(slot, Err(TaskError::Cancelled));
             }
             queued
         }
 
-        /// Calls `callback` with the outcome when the task ends: on the worker thread that
-        /// ended it, or at once, here, if it already has. Keep it short, as it runs holding
-        /// the task's lock: send the outcome somewhere, do not compute with it.
-        pub fn add_done_callback(
-            &self,
-            callback: impl FnOnce(&Result<T, TaskError>) + Send + 'static,
-        ) {
+        /// Calls `callback` with how the task ended, once it has: on the worker thread that
+        /// ended it, or at once, here, if it already has. Either way no lock is held while it
+        /// runs. Keep it short all the same, because it delays that worker's next task: send
+        /// the news somewhere, do not compute with it.
+        pub fn add_done_callback(&self, callback: impl FnOnce(Ended) + Send + 'static) {
             let mut slot = self.shared.lock();
-            match &slot.stage {
-                Stage::Done(outcome) => run_callback(Box::new(callback), outcome),
-                Stage::Queued | Stage::Running => slot.callbacks.push(Box::new(callback)),
+            let ended = match &slot.stage {
+                Stage::Done(outcome) => Ended::from(outcome),
+                Stage::Queued | Stage::Running => {
+                    slot.callbacks.push(Box::new(callback));
+                    return;
+                }
                 Stage::Taken => unreachable!("result() consumed the handle"),
-            }
+            };
+            drop(slot); // run it unlocked, as a callback on a worker thread runs
+            run_callback(Box::new(callback), ended);
         }
 
         /// Waits at most `limit` for the task to end, and says whether it has.
@@ -247,8 +277,7 @@ pub mod executor {
                 // thread lives on to take the next job.
                 let outcome = panic::catch_unwind(AssertUnwindSafe(task))
                     .map_err(|payload| TaskError::Panicked(panic_message(&*payload)));
-                let mut slot = task_side.lock();
-                task_side.end(&mut slot, outcome);
+                task_side.end(task_side.lock(), outcome);
             });
             self.queue
                 .as_ref()
@@ -418,18 +447,24 @@ fn callbacks() {
     // ANCHOR: callback
     let pool = Executor::new(2);
     let (reports, received) = channel::unbounded();
-    for n in 1..=3 {
-        let handle = pool.submit(move || n * 10);
-        let reports = reports.clone();
-        // Runs on the worker thread that ends the task: send, do not print or compute.
-        handle.add_done_callback(move |outcome| {
-            let _ = reports.send(format!("callback: task {n} ended with {outcome:?}"));
-        });
-    }
+    let handles: Vec<TaskHandle<u64>> = (1..=3)
+        .map(|n| {
+            let handle = pool.submit(move || n * 10);
+            let reports = reports.clone();
+            // Runs on the worker thread that ends the task: send, do not print or compute.
+            handle.add_done_callback(move |ended| {
+                let _ = reports.send(format!("callback: task {n} ended: {ended:?}"));
+            });
+            handle
+        })
+        .collect();
     drop(reports); // the loop below ends when the last callback has run
     for report in received {
         println!("{report}");
     }
+    // The callbacks were told how each task ended; the values stay with the handles.
+    let values: Result<Vec<u64>, TaskError> = handles.into_iter().map(TaskHandle::result).collect();
+    println!("the handles still hold the values: {values:?}");
     // ANCHOR_END: callback
 }
 

@@ -1,10 +1,13 @@
 //! Properties of the hand-built executor (`lab::executor`, the pool of chapter 7) over random
 //! inputs: `map` keeps input order, `as_completed` yields every task exactly once, and a
-//! panicking task costs only its own result.
+//! panicking task costs only its own result; and done-callbacks that use their own task.
 
+use std::sync::{Arc, Mutex};
+use std::thread;
 use std::time::Duration;
 
-use lab::executor::{Executor, TaskError, as_completed, wait_first};
+use crossbeam::channel;
+use lab::executor::{Ended, Executor, TaskError, TaskHandle, as_completed, wait_first};
 use proptest::prelude::*;
 
 /// Long enough for any task here on a loaded machine: a lost task fails the test with
@@ -124,4 +127,88 @@ fn a_panicking_callback_is_ignored_and_the_worker_lives_on() {
     first.add_done_callback(|_| panic!("a bad callback"));
     assert_eq!(first.result(), Ok(()));
     assert_eq!(pool.submit(|| 5).result_timeout(HANG_GUARD), Ok(5));
+}
+
+#[test]
+fn a_callback_run_by_the_worker_may_take_its_own_tasks_result() {
+    // The callback owns its task's handle, as a Python callback gets its future, and calls
+    // `result()`. Run while the worker still held the task's lock, that call would wait for
+    // the lock its own thread holds. The pool lives on a thread of its own, so that a
+    // deadlock fails the test instead of hanging it (dropping the pool joins its workers).
+    let (sent, received) = channel::bounded(1);
+    thread::spawn(move || {
+        let pool = Executor::new(1);
+        let (gate, opened) = channel::bounded::<()>(0);
+        let handle = pool.submit(move || {
+            let _ = opened.recv(); // ends only after the callback is registered
+            7
+        });
+        let own: Arc<Mutex<Option<TaskHandle<u32>>>> = Arc::default();
+        {
+            let own = Arc::clone(&own);
+            handle.add_done_callback(move |ended| {
+                let handle = own
+                    .lock()
+                    .unwrap()
+                    .take()
+                    .expect("stored before the task ends");
+                let _ = sent.send((ended, handle.result()));
+            });
+        }
+        *own.lock().unwrap() = Some(handle);
+        drop(gate);
+    });
+    assert_eq!(
+        received.recv_timeout(HANG_GUARD),
+        Ok((Ended::Returned, Ok(7))),
+        "the callback never delivered its task's result: a deadlock"
+    );
+}
+
+#[test]
+fn a_callback_added_after_the_end_may_use_its_own_task() {
+    // On a task that has already ended, the callback runs at once, on the caller's thread;
+    // it must not run inside the lock that `done()` takes. The scenario runs on a thread of
+    // its own so that a deadlock fails the test instead of hanging it.
+    let (sent, received) = channel::bounded(1);
+    thread::spawn(move || {
+        let pool = Executor::new(1);
+        let handle = Arc::new(pool.submit(|| 5));
+        assert!(handle.wait_timeout(HANG_GUARD), "the task ends");
+        let own = Arc::clone(&handle);
+        handle.add_done_callback(move |ended| {
+            let _ = sent.send((ended, own.done()));
+        });
+    });
+    assert_eq!(
+        received.recv_timeout(HANG_GUARD),
+        Ok((Ended::Returned, true)),
+        "the callback never ran to its end: a deadlock"
+    );
+}
+
+#[test]
+fn a_callback_is_told_how_its_task_ended() {
+    let pool = Executor::new(1);
+    let (sent, received) = channel::unbounded();
+    let panicking = pool.submit(|| -> u32 { panic!("boom") });
+    let report = |sent: &channel::Sender<Ended>| {
+        let sent = sent.clone();
+        move |ended| {
+            let _ = sent.send(ended);
+        }
+    };
+    panicking.add_done_callback(report(&sent));
+    assert!(panicking.wait_timeout(HANG_GUARD), "the task ends");
+    let (gate, opened) = channel::bounded::<()>(0);
+    let blocker = pool.submit(move || {
+        let _ = opened.recv(); // holds the one worker until the gate is dropped
+    });
+    let queued = pool.submit(|| 1u32);
+    queued.add_done_callback(report(&sent));
+    assert!(queued.cancel(), "still queued behind the blocker");
+    drop((sent, gate));
+    let got: Vec<Ended> = received.iter().collect();
+    assert_eq!(got, [Ended::Panicked("boom".to_string()), Ended::Cancelled]);
+    assert_eq!(blocker.result_timeout(HANG_GUARD), Ok(()));
 }
