@@ -12,6 +12,7 @@ extern crate rayon;
 extern crate tokio;
 
 use std::hint::black_box;
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
 use tokio::sync::oneshot;
@@ -69,11 +70,25 @@ async fn on_spawn_blocking() -> u64 {
 
 /// Runs the job on rayon's pool; the answer comes back through a oneshot channel.
 async fn on_rayon() -> u64 {
+    match on_rayon_pool(|| compute_for(JOB)).await {
+        Ok(answer) => answer,
+        Err(panic) => std::panic::resume_unwind(panic), // as spawn_blocking's JoinError would
+    }
+}
+
+/// Runs `job` on rayon's pool and awaits its answer, or its panic. A panic in a spawned rayon
+/// job that nobody catches aborts the whole process (rayon has nobody to hand it to), so the
+/// job catches its own and sends it back as the answer.
+async fn on_rayon_pool<T: Send + 'static>(
+    job: impl FnOnce() -> T + Send + 'static,
+) -> std::thread::Result<T> {
     let (send, answer) = oneshot::channel();
     rayon::spawn(move || {
-        let _ = send.send(compute_for(JOB));
+        let _ = send.send(std::panic::catch_unwind(AssertUnwindSafe(job)));
     });
-    answer.await.expect("rayon runs the job")
+    answer
+        .await
+        .expect("the job sends its outcome, even when it panics")
 }
 // ANCHOR_END: strategies
 
@@ -103,6 +118,9 @@ fn measure(name: &str, job: impl std::future::Future<Output = u64>) {
 }
 
 fn main() {
+    if std::env::args().nth(1).as_deref() == Some("panic") {
+        return a_panicking_rayon_job();
+    }
     println!(
         "a job computing for {} ms, beside a ticker",
         JOB.as_millis()
@@ -112,3 +130,19 @@ fn main() {
     measure("rayon + oneshot        ", on_rayon());
 }
 // ANCHOR_END: main
+
+// ANCHOR: panic
+/// A rayon job that panics: the awaiting task gets the panic back, and the program goes on.
+/// (The default panic hook still prints the panic's message to stderr.)
+fn a_panicking_rayon_job() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let outcome = runtime.block_on(on_rayon_pool(|| -> u64 { panic!("the job failed") }));
+    let message = outcome
+        .err()
+        .and_then(|panic| panic.downcast_ref::<&str>().map(|s| s.to_string()));
+    println!("the task got the rayon job's panic back: {message:?}");
+    println!("and the program goes on");
+}
+// ANCHOR_END: panic

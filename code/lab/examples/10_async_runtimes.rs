@@ -58,6 +58,8 @@ fn current_thread() {
 fn multi_thread() {
     let runtime = Builder::new_multi_thread()
         .worker_threads(2)
+        // This names every thread the runtime starts, its blocking pool's as well as its
+        // workers, so names cannot tell the two pools apart; thread ids can.
         .thread_name("tokio-worker")
         .enable_all()
         .build()
@@ -65,11 +67,23 @@ fn multi_thread() {
     runtime.block_on(async {
         // The future given to block_on runs on the calling thread; spawned tasks run on the
         // runtime's workers, and may move between them at any `.await`.
+        let here = thread::current().id();
         println!("block_on's future runs on `{}`", thread_name());
-        let spawned = tokio::spawn(async { thread_name() }).await.unwrap();
-        println!("a spawned task runs on `{spawned}`");
-        let blocking = tokio::task::spawn_blocking(thread_name).await.unwrap();
-        println!("spawn_blocking runs on `{blocking}`, a thread of the blocking pool");
+        let (task, name) = tokio::spawn(async { (thread::current().id(), thread_name()) })
+            .await
+            .unwrap();
+        println!(
+            "a spawned task runs on `{name}`; on block_on's thread? {}",
+            task == here
+        );
+        let (blocking, name) =
+            tokio::task::spawn_blocking(|| (thread::current().id(), thread_name()))
+                .await
+                .unwrap();
+        println!(
+            "spawn_blocking runs on `{name}` too; on the task's thread? {}",
+            blocking == task
+        );
     });
 }
 // ANCHOR_END: multi_thread

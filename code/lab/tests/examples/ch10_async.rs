@@ -66,8 +66,8 @@ fn the_multi_thread_runtime_runs_spawned_tasks_on_its_workers() {
         &run_with("10_async_runtimes", &["multi-thread"]),
         &[
             "block_on's future runs on `main`",
-            "a spawned task runs on `tokio-worker`",
-            "spawn_blocking runs on `tokio-worker`, a thread of the blocking pool",
+            "a spawned task runs on `tokio-worker`; on block_on's thread? false",
+            "spawn_blocking runs on `tokio-worker` too; on the task's thread? false",
         ],
     );
 }
@@ -250,6 +250,18 @@ fn the_ticker_is_measured_beside_each_way_of_running_cpu_work() {
             "no `{prefix}… ms late` line in {out:?}"
         );
     }
+}
+
+#[test]
+fn a_panicking_rayon_job_comes_back_to_its_task_instead_of_aborting() {
+    // Uncaught, a panic in a spawned rayon job aborts the process, and `run_with` fails.
+    assert_lines(
+        &run_with("10_async_blocking", &["panic"]),
+        &[
+            "the task got the rayon job's panic back: Some(\"the job failed\")",
+            "and the program goes on",
+        ],
+    );
 }
 
 #[test]
