@@ -8,7 +8,7 @@
 //! In Python the lock sits beside the data (`with lock: counter += 1`), and nothing stops code
 //! that forgets it. A Rust `Mutex<T>` owns the `T`: the only way to the counter is `lock()`.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Barrier, Mutex};
 use std::thread;
 
 // ANCHOR: here
@@ -18,11 +18,15 @@ const INCREMENTS: u64 = 10_000;
 fn main() {
     // Arc: shared ownership across threads, with an atomic reference count.
     let counter = Arc::new(Mutex::new(0u64));
+    // Holds the threads back until main has counted the owners, so the count is all of them.
+    let start = Arc::new(Barrier::new(THREADS as usize + 1));
 
     let handles: Vec<_> = (0..THREADS)
         .map(|_| {
             let counter = Arc::clone(&counter); // one more owner, for this thread
+            let start = Arc::clone(&start);
             thread::spawn(move || {
+                start.wait();
                 for _ in 0..INCREMENTS {
                     // lock() returns a guard; the counter is reachable only through it, and
                     // the lock is released when the guard is dropped, at the end of the line.
@@ -31,7 +35,11 @@ fn main() {
             })
         })
         .collect();
-    println!("owners while the threads run: up to {}", THREADS + 1);
+    println!(
+        "owners once every thread has its clone: {}",
+        Arc::strong_count(&counter)
+    );
+    start.wait();
 
     for handle in handles {
         handle.join().expect("a counting thread panicked");

@@ -10,7 +10,7 @@
 //! rather than blocking the thread, and which hands permits out in the order they were asked for.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex};
+use std::sync::{Condvar, Mutex, PoisonError};
 use std::thread;
 use std::time::Duration;
 
@@ -41,7 +41,9 @@ impl Semaphore {
 
 impl Drop for Permit<'_> {
     fn drop(&mut self) {
-        *self.0.free.lock().unwrap() += 1;
+        // into_inner, not unwrap: this runs while a panicking thread unwinds, and a second
+        // panic then would abort the process. The count is one integer, never half-written.
+        *self.0.free.lock().unwrap_or_else(PoisonError::into_inner) += 1;
         self.0.released.notify_one();
     }
 }
@@ -65,6 +67,18 @@ fn main() {
 
     let most = most_inside.load(Ordering::SeqCst);
     println!("6 downloads done; never more than 2 at once: {}", most <= 2);
+
+    // A download that panics gives its permit back too: the guard drops as its thread unwinds.
+    // (The default panic hook prints the message to stderr.)
+    let failed = thread::scope(|s| {
+        s.spawn(|| {
+            let _permit = downloads.acquire();
+            panic!("the download failed");
+        })
+        .join()
+        .is_err()
+    });
+    println!("a download panicked while holding a permit: {failed}");
     println!(
         "permits free at the end: {}",
         downloads.free.lock().unwrap()

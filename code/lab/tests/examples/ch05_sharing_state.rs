@@ -9,7 +9,7 @@ fn a_mutex_counts_every_increment_and_the_arc_ends_with_one_owner() {
     assert_lines(
         &run("05_sharing_state_arc_mutex"),
         &[
-            "owners while the threads run: up to 5",
+            "owners once every thread has its clone: 5",
             "owners after the joins: 1",
             "counter: 40000 (expected 40000)",
         ],
@@ -56,15 +56,25 @@ fn readers_share_the_rwlock_and_the_writer_comes_after() {
 }
 
 #[test]
-fn each_ordering_gives_what_its_example_promises() {
+fn each_ordering_gives_its_guarantee() {
+    let out = run("05_sharing_state_atomics");
     assert_lines(
-        &run("05_sharing_state_atomics"),
+        &out[..3],
         &[
             "relaxed counter: 4000",
             "published value: 42",
-            "SeqCst: both threads missed each other in 0 of 2000 tries",
+            // The guarantee: never, on any machine, in any run.
+            "SeqCst:          both threads missed each other in 0 of 20000 rounds",
         ],
     );
+    // Release/Acquire allows the outcome; how often the hardware shows it is not a guarantee.
+    let missed: usize = out[3]
+        .strip_prefix("Release/Acquire: both threads missed each other in ")
+        .and_then(|rest| rest.strip_suffix(" of 20000 rounds"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("not a Release/Acquire count: {:?}", out[3]));
+    assert!(missed <= 20_000, "{missed}");
+    assert_eq!(out.len(), 4, "{out:?}");
 }
 
 #[test]
@@ -123,6 +133,7 @@ fn the_semaphore_admits_at_most_two_and_gets_its_permits_back() {
         &run("05_sharing_state_semaphore"),
         &[
             "6 downloads done; never more than 2 at once: true",
+            "a download panicked while holding a permit: true",
             "permits free at the end: 2",
         ],
     );
