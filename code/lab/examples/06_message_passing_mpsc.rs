@@ -15,17 +15,19 @@ use std::thread;
 fn main() {
     let (tx, rx) = mpsc::channel::<String>();
 
-    for id in 0..3 {
-        let tx = tx.clone(); // one Sender per producer
-        thread::spawn(move || {
-            for n in 0..2 {
-                let report = format!("producer {id}: reading {n}");
-                tx.send(report).expect("the receiver is alive");
-                // `report` has moved into the channel; using it here would not compile.
-            }
-            // tx is dropped here, when the thread ends.
-        });
-    }
+    let producers: Vec<_> = (0..3)
+        .map(|id| {
+            let tx = tx.clone(); // one Sender per producer
+            thread::spawn(move || {
+                for n in 0..2 {
+                    let report = format!("producer {id}: reading {n}");
+                    tx.send(report).expect("the receiver is alive");
+                    // `report` has moved into the channel; using it here would not compile.
+                }
+                // tx is dropped here, when the thread ends.
+            })
+        })
+        .collect();
     // Drop main's own Sender, or the loop below would wait for it for ever.
     drop(tx);
 
@@ -36,5 +38,12 @@ fn main() {
         received += 1;
     }
     println!("all senders gone after {received} messages: the loop ended by itself");
+    // The loop ended because every Sender was dropped, not because every thread has ended:
+    // join them, so that none is cut off and a producer's panic is not lost.
+    let joined = producers
+        .into_iter()
+        .map(|p| p.join().expect("a producer panicked"))
+        .count();
+    println!("{joined} producers joined");
 }
 // ANCHOR_END: here

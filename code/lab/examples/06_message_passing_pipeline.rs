@@ -1,22 +1,24 @@
 //! A pipeline: stages on their own threads, connected by channels. Each stage receives from
 //! the one before and sends to the one after, so all stages work at once on different items.
-//! When the first stage finishes, closing propagates down the line by itself.
+//! When the first stage finishes, closing propagates down the line by itself; when the last
+//! one stops early, the failed sends carry the stop back up.
 //!
 //! Run it with:
 //!
 //!     cargo run -p lab --example 06_message_passing_pipeline
 //!
 //! Order is kept: each stage is one thread, and a channel delivers one sender's messages in
-//! the order they were sent.
+//! the order they were sent. (A stage run on several threads would lose it.)
 
 use std::sync::mpsc::{self, Receiver};
 use std::thread::{self, JoinHandle};
 
 // ANCHOR: here
 /// One stage: applies `step` to everything from `input`, and sends on what it returns.
+/// `FnMut`, so that a stage may keep state of its own from item to item.
 fn stage<I, O>(
     input: Receiver<I>,
-    step: impl Fn(I) -> Option<O> + Send + 'static,
+    mut step: impl FnMut(I) -> Option<O> + Send + 'static,
 ) -> (Receiver<O>, JoinHandle<()>)
 where
     I: Send + 'static,
@@ -37,21 +39,35 @@ where
 }
 
 fn main() {
-    let (source, numbers) = mpsc::sync_channel(16);
+    // A producer with no end of its own: it stops when nobody takes its lines any more.
+    let (source, lines) = mpsc::sync_channel(16);
     let producer = thread::spawn(move || {
-        for line in ["3", "4", "oops", "5", "12"] {
-            source.send(line).unwrap();
+        for n in 1u64.. {
+            let line = if n == 3 {
+                "oops".to_string()
+            } else {
+                n.to_string()
+            };
+            if source.send(line).is_err() {
+                break; // the rest of the line has gone: stop, do not panic
+            }
         }
     });
 
-    let (parsed, parse) = stage(numbers, |line: &str| line.parse::<u64>().ok());
-    let (squared, square) = stage(parsed, |n| Some(n * n));
-    let (small, filter) = stage(squared, |n| (n < 100).then_some(n));
+    let (parsed, parse) = stage(lines, |line: String| line.parse::<u64>().ok());
+    let mut total = 0; // the running-total stage's own state
+    let (totals, sum) = stage(parsed, move |n| {
+        total += n;
+        Some(total)
+    });
+    let (odd, filter) = stage(totals, |total| (total % 2 == 1).then_some(total));
 
-    let kept: Vec<u64> = small.iter().collect();
-    for handle in [producer, parse, square, filter] {
-        handle.join().expect("a stage panicked");
+    // Take five and hang up: each stage's next send fails, and the stop runs back upstream.
+    let kept: Vec<u64> = odd.iter().take(5).collect();
+    drop(odd);
+    for handle in [producer, parse, sum, filter] {
+        handle.join().expect("no stage panics");
     }
-    println!("parsed, squared, kept under 100: {kept:?}");
+    println!("running totals of the numbers, the odd ones, first five: {kept:?}");
 }
 // ANCHOR_END: here

@@ -31,13 +31,15 @@ fn main() {
         news_tx.send("earnings at noon").unwrap();
     });
 
-    loop {
+    let mut open = 2; // channels that have not closed yet
+    while open > 0 {
         select! {
             recv(prices) -> msg => match msg {
                 Ok(price) => println!("price: {price}"),
                 Err(_) => {
                     println!("prices: closed");
                     prices = channel::never(); // never ready again
+                    open -= 1;
                 }
             },
             recv(news) -> msg => match msg {
@@ -45,13 +47,16 @@ fn main() {
                 Err(_) => {
                     println!("news: closed");
                     news = channel::never();
+                    open -= 1;
                 }
             },
-            default(Duration::from_millis(200)) => {
-                println!("nothing for 200 ms: stop");
+            // A guard against a sender that hangs: nothing for this long means give up.
+            default(Duration::from_secs(5)) => {
+                println!("nothing for 5 s: giving up on {open} open channel(s)");
                 break;
             }
         }
     }
+    println!("every channel closed: done");
 }
 // ANCHOR_END: here

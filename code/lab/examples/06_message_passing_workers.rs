@@ -19,7 +19,8 @@ use crossbeam::channel;
 // ANCHOR: here
 fn main() {
     let (jobs, queue) = channel::bounded::<u64>(4);
-    let (results, collected) = channel::unbounded::<(usize, u64)>();
+    // Bounded too: a worker waits when main falls behind, so main must read as it goes.
+    let (results, collected) = channel::bounded::<(usize, u64)>(2);
 
     let workers: Vec<_> = (0..3)
         .map(|id| {
@@ -39,13 +40,19 @@ fn main() {
         .collect();
     drop((queue, results)); // main keeps only the ends it uses
 
-    for n in 1..=10 {
-        jobs.send(n).expect("a worker is alive");
-    }
-    drop(jobs); // graceful shutdown: no more jobs, finish what you have
+    // Feed the jobs from a thread of their own, so that main can drain results meanwhile.
+    let feeder = thread::spawn(move || {
+        for n in 1..=10 {
+            jobs.send(n).expect("a worker is alive");
+        }
+        // jobs is dropped here: graceful shutdown, no more jobs, finish what you have.
+    });
 
-    let handled: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
+    // Drain first, join after. Joined first, a worker blocked on the full results channel
+    // would never return, and main would wait on it for ever: a deadlock.
     let sum: u64 = collected.iter().map(|(_, square)| square).sum();
+    feeder.join().expect("the feeder does not panic");
+    let handled: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
     println!("3 workers handled {handled} jobs; sum of squares 1..=10 is {sum}");
 }
 // ANCHOR_END: here
