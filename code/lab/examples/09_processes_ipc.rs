@@ -58,11 +58,17 @@ pub mod frame {
     /// it closed it inside one, or sent a length over [`MAX_LEN`] or bytes that are not a `T`.
     pub fn read<T: DeserializeOwned>(from: &mut impl Read) -> io::Result<Option<T>> {
         let mut length = [0u8; 4];
-        match from.read_exact(&mut length) {
-            Ok(()) => {}
-            Err(e) if e.kind() == ErrorKind::UnexpectedEof => return Ok(None),
-            Err(e) => return Err(e),
+        // One byte first, because only there is the end of the stream a clean end. Once a
+        // frame has begun, an end (even inside the length) means the writer died mid-frame.
+        loop {
+            match from.read(&mut length[..1]) {
+                Ok(0) => return Ok(None),
+                Ok(_) => break,
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
         }
+        from.read_exact(&mut length[1..])?; // UnexpectedEof here: cut off inside the length
         let length = u32::from_be_bytes(length) as usize;
         if length > MAX_LEN {
             return Err(io::Error::new(
@@ -107,7 +113,12 @@ enum Reply {
 type Part = (&'static str, fn() -> io::Result<()>);
 
 /// The parts a reader can run alone, in the order they run together.
-const PARTS: [Part; 3] = [("pipe", pipe), ("queue", queue), ("manager", manager)];
+const PARTS: [Part; 4] = [
+    ("endings", endings),
+    ("pipe", pipe),
+    ("queue", queue),
+    ("manager", manager),
+];
 
 /// The argument that turns a run of this program into a worker: `--child ROLE [N]`.
 const CHILD_FLAG: &str = "--child";
@@ -146,6 +157,42 @@ impl Worker {
 
 // ANCHOR: pipe
 /// Python's `Pipe()`: a two-way connection to one worker, here its stdin and stdout.
+// ANCHOR: endings
+/// What `frame::read` makes of each way a stream can end, fed from bytes in memory.
+fn endings() -> io::Result<()> {
+    let mut one_frame = Vec::new();
+    frame::write(&mut one_frame, &Reply::Squared(9))?;
+    let streams: [(&str, Vec<u8>); 4] = [
+        ("a whole frame, then the end", one_frame.clone()),
+        ("the end inside the length", one_frame[..2].to_vec()),
+        (
+            "the end inside the message",
+            one_frame[..one_frame.len() - 1].to_vec(),
+        ),
+        ("a length over the limit", u32::MAX.to_be_bytes().to_vec()),
+    ];
+    for (what, bytes) in streams {
+        let mut stream = &bytes[..];
+        let mut outcomes = Vec::new();
+        loop {
+            match frame::read::<Reply>(&mut stream) {
+                Ok(Some(reply)) => outcomes.push(format!("{reply:?}")),
+                Ok(None) => {
+                    outcomes.push("a clean end".to_string());
+                    break;
+                }
+                Err(e) => {
+                    outcomes.push(format!("error {:?}", e.kind()));
+                    break;
+                }
+            }
+        }
+        println!("{what}: {}", outcomes.join(", then "));
+    }
+    Ok(())
+}
+// ANCHOR_END: endings
+
 fn pipe() -> io::Result<()> {
     let mut worker = start("squarer", 1)?;
     for n in [3, 4, 12] {

@@ -19,13 +19,13 @@
 extern crate memmap2;
 
 use std::env;
-use std::fs::{self, OpenOptions};
+use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::process::{self, Child, Command};
 use std::ptr::NonNull;
 
-use memmap2::{MmapMut, MmapOptions};
+use memmap2::{MmapOptions, MmapRaw};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 use std::time::Duration;
@@ -40,9 +40,11 @@ use std::time::Duration;
 /// std: its lock word is private to one process (Linux's private futexes), and a process that
 /// dies holding it would leave it locked for good.
 struct SharedMemory {
-    /// The mapping; unmapped when dropped. Never read as bytes: only through `start`.
-    _map: MmapMut,
-    /// Its first byte, taken from the mapping's `&mut`, so writing through it is allowed.
+    /// The mapping; unmapped when dropped. `MmapRaw`, not `MmapMut`, because `MmapMut` hands
+    /// out `&mut [u8]`, and bytes that another process changes under a `&[u8]` or `&mut [u8]`
+    /// are undefined behaviour; `MmapRaw` gives only a raw pointer.
+    _map: MmapRaw,
+    /// Its first byte, where the atomics start.
     start: NonNull<AtomicU64>,
     slots: usize,
 }
@@ -58,9 +60,9 @@ impl SharedMemory {
             .open(path)?;
         let bytes = slots * size_of::<AtomicU64>();
         file.set_len(bytes as u64)?;
-        // SAFETY: memmap2's one condition is that no one truncates the file while it is
-        // mapped; only these examples use it, and they keep its length.
-        let mut map = unsafe { MmapOptions::new().len(bytes).map_mut(&file)? };
+        // Safe to create: a raw mapping hands out no reference, only a pointer, so what the
+        // other processes do to the bytes is for its users to reason about (see `slots`).
+        let map = MmapOptions::new().len(bytes).map_raw(&file)?;
         let start = NonNull::new(map.as_mut_ptr().cast()).expect("a mapping is never null");
         Ok(SharedMemory {
             _map: map,
@@ -71,8 +73,11 @@ impl SharedMemory {
 
     /// The mapping as atomics.
     fn slots(&self) -> &[AtomicU64] {
-        // SAFETY: the mapping is page-aligned, `slots` atomics long, and lives as long as
-        // `self`; every process touches it only through atomics, so no access is a race.
+        // SAFETY: the mapping is page-aligned (so aligned for `AtomicU64`), `slots` atomics
+        // long, and lives as long as `self`, which the slice borrows. Atomics may change under
+        // a shared reference, and every process touches these bytes only through atomics, so
+        // no access is a data race and no `&` sees bytes change beneath it. The file keeps its
+        // length while mapped (everyone maps it at the same length), so no access faults.
         unsafe { std::slice::from_raw_parts(self.start.as_ptr(), self.slots) }
     }
 }
@@ -177,8 +182,9 @@ fn fill(n: usize, path: &Path) -> io::Result<()> {
 // ANCHOR_END: array
 
 // ANCHOR: lock
-/// Python's `Lock` between processes: `File::lock`, an advisory lock the operating system
-/// holds for the process and releases if it dies. Each worker reads a number from a file,
+/// Python's `Lock` between processes: `File::lock`, an advisory lock (`flock` on Unix) that
+/// belongs to the open file and is released when the last descriptor of it closes, which a
+/// process's death does. Each worker reads a number from a file,
 /// adds one and writes it back, 200 times: without the lock, two workers would read the same
 /// number and one update would be lost.
 fn lock() -> io::Result<()> {
@@ -210,43 +216,77 @@ fn increment(path: &Path) -> io::Result<()> {
 // ANCHOR_END: lock
 
 // ANCHOR: semaphore
-/// Python's `Semaphore(2)` between processes: a count of free permits in shared memory, taken
-/// with compare-and-swap. Slot 0 holds the permits, slot 1 how many are in use, slot 2 the
-/// most that ever were.
+/// Python's `Semaphore(2)` between processes: two permit files, each held by locking it. A
+/// lock, not a count of free permits in shared memory, because a process that dies holding a
+/// lock gives it back (the OS closes its files), where a dead process's decrement of a count
+/// would never be undone, and its permit would be lost for good. Shared memory only counts,
+/// for the report, how many permits are held at once (slot 0) and the most that ever were (1).
 fn semaphore() -> io::Result<()> {
     let path = scratch_file("semaphore");
-    let shared = SharedMemory::map(&path, 3)?;
-    shared.slots()[0].store(2, Ordering::Relaxed);
+    let shared = SharedMemory::map(&path, 2)?;
+    for permit in permit_files(&path) {
+        File::create(permit)?;
+    }
+    // A worker that takes a permit and then crashes: the others must still find two.
+    let exe = env::current_exe()?;
+    let crashed = Command::new(&exe)
+        .args([CHILD_FLAG, "die-holding-permit", "0"])
+        .arg(&path)
+        .status()?;
+    println!("a worker died holding a permit: {}", !crashed.success());
     run_workers("hold-permit", &path)?;
     println!(
         "{WORKERS} workers, 2 permits: at most {} held at once",
-        shared.slots()[2].load(Ordering::Relaxed)
+        shared.slots()[1].load(Ordering::Relaxed)
     );
+    for permit in permit_files(&path) {
+        fs::remove_file(permit)?;
+    }
     fs::remove_file(path)
 }
 
-fn hold_permit(path: &Path) -> io::Result<()> {
-    let shared = SharedMemory::map(path, 3)?;
-    let [permits, in_use, most] = shared.slots() else {
-        unreachable!("mapped with three slots")
-    };
-    // Acquire: take a permit if one is free, else sleep a little and look again. A portable
-    // semaphore has nothing to block on; an OS one (POSIX sem_open) would sleep in the kernel.
-    while permits
-        .fetch_update(Ordering::Acquire, Ordering::Relaxed, |free| {
-            free.checked_sub(1)
-        })
-        .is_err()
-    {
+/// The two permit files beside the shared memory at `path`.
+fn permit_files(path: &Path) -> [PathBuf; 2] {
+    [0, 1].map(|i| path.with_extension(format!("permit{i}")))
+}
+
+/// Takes a permit: locks whichever permit file is free, or sleeps a little and looks again.
+/// (Nothing portable blocks on "any of these"; a POSIX `sem_open` semaphore would sleep in the
+/// kernel, but would not give a dead process's permit back.) The permit is the open file:
+/// dropping it closes the file, which releases the lock.
+fn acquire_permit(path: &Path) -> io::Result<File> {
+    loop {
+        for permit in permit_files(path) {
+            let file = OpenOptions::new().write(true).open(permit)?;
+            match file.try_lock() {
+                Ok(()) => return Ok(file),
+                Err(TryLockError::WouldBlock) => {}
+                Err(TryLockError::Error(e)) => return Err(e),
+            }
+        }
         thread::sleep(Duration::from_millis(1));
     }
+}
+
+fn hold_permit(path: &Path) -> io::Result<()> {
+    let shared = SharedMemory::map(path, 2)?;
+    let [in_use, most] = shared.slots() else {
+        unreachable!("mapped with two slots")
+    };
+    let permit = acquire_permit(path)?;
     let now = in_use.fetch_add(1, Ordering::Relaxed) + 1;
     most.fetch_max(now, Ordering::Relaxed);
     // The guarded work: long beside starting a process, so that the workers overlap.
     thread::sleep(Duration::from_millis(100));
     in_use.fetch_sub(1, Ordering::Relaxed);
-    permits.fetch_add(1, Ordering::Release); // release
+    drop(permit); // release
     Ok(())
+}
+
+/// Takes a permit and aborts: no destructor runs, and nothing gives the permit back but the OS.
+fn die_holding_permit(path: &Path) -> io::Result<()> {
+    let _permit = acquire_permit(path)?;
+    process::abort()
 }
 // ANCHOR_END: semaphore
 
@@ -292,6 +332,7 @@ fn run_child(role: &str, n: usize, path: Option<&Path>) -> io::Result<()> {
         "fill" => fill(n, path()),
         "increment" => increment(path()),
         "hold-permit" => hold_permit(path()),
+        "die-holding-permit" => die_holding_permit(path()),
         "wait-for-event" => wait_for_event(n),
         _ => panic!("unknown role `{role}`"),
     }

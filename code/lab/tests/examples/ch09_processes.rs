@@ -54,6 +54,20 @@ fn a_pipe_carries_framed_requests_and_replies() {
 }
 
 #[test]
+fn the_frame_reader_tells_a_clean_end_from_a_cut_frame() {
+    assert_lines(
+        &run_with("09_processes_ipc", &["endings"]),
+        &[
+            "a whole frame, then the end: Squared(9), then a clean end",
+            // The writer died after two bytes of the length: not a clean end.
+            "the end inside the length: error UnexpectedEof",
+            "the end inside the message: error UnexpectedEof",
+            "a length over the limit: error InvalidData",
+        ],
+    );
+}
+
+#[test]
 fn workers_sharing_a_queue_do_every_task_once() {
     let lines = run_with("09_processes_ipc", &["queue"]);
     let (last, tasks) = lines.split_last().expect("the queue part prints");
@@ -101,6 +115,8 @@ fn a_lock_file_keeps_every_update_and_the_semaphore_admits_two() {
         &run_with("09_processes_shared_memory", &["lock", "semaphore"]),
         &[
             "4 workers × 200 locked updates of a file: 800",
+            // Had the crashed worker's permit been lost, the rest could hold only one.
+            "a worker died holding a permit: true",
             "4 workers, 2 permits: at most 2 held at once",
         ],
     );
