@@ -9,6 +9,9 @@
 //!     cargo run -p lab --example 10_async_io -- echo
 //!
 //! The parts: `clients`, `echo`. Times here are real, so they differ from run to run.
+//!
+//! `--serve-echo` runs the echo server alone, for the test that starves it of file
+//! descriptors: it prints its address, and serves until its stdin closes.
 
 extern crate tokio;
 
@@ -33,11 +36,30 @@ const LATENCY: Duration = Duration::from_millis(50);
 const REQUESTS: u64 = 20;
 
 // ANCHOR: server
+/// How long the accept loop waits after a failed accept before it tries again.
+const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
+
+/// The next connection. A failed accept ends that attempt, not the server: EMFILE (the process
+/// is out of file descriptors) passes once connections close, and ECONNABORTED (a client gave
+/// up while queued) concerns that client alone. So the error is logged, and the loop pauses,
+/// because a lasting error such as EMFILE fails again at once and would spin it.
+async fn next_connection(listener: &TcpListener) -> TcpStream {
+    loop {
+        match listener.accept().await {
+            Ok((socket, _)) => return socket,
+            Err(e) => {
+                eprintln!("accept failed ({e}); trying again shortly");
+                tokio::time::sleep(ACCEPT_PAUSE).await;
+            }
+        }
+    }
+}
+
 /// Serves `n\n` with `n * n\n` after [`LATENCY`], on one thread, any number of connections
 /// at once: each connection is a task, and a waiting task costs no thread.
 async fn serve(listener: TcpListener) {
     loop {
-        let (socket, _) = listener.accept().await.expect("loopback accepts");
+        let socket = next_connection(&listener).await;
         tokio::spawn(async move {
             let (reader, mut writer) = socket.into_split();
             let mut lines = tokio::io::BufReader::new(reader).lines();
@@ -155,6 +177,13 @@ async fn echo_connection(socket: TcpStream) {
     }
 }
 
+/// Accepts connections for ever, each echoed by a task of its own.
+async fn serve_echo(listener: TcpListener) {
+    loop {
+        tokio::spawn(echo_connection(next_connection(&listener).await));
+    }
+}
+
 fn echo() {
     const CONNECTIONS: usize = 200;
     const LINES: usize = 3;
@@ -166,12 +195,7 @@ fn echo() {
     let echoed = runtime.block_on(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
-        tokio::spawn(async move {
-            loop {
-                let (socket, _) = listener.accept().await.unwrap();
-                tokio::spawn(echo_connection(socket));
-            }
-        });
+        tokio::spawn(serve_echo(listener));
         let mut clients = JoinSet::new();
         for client in 0..CONNECTIONS {
             clients.spawn(async move {
@@ -202,8 +226,27 @@ fn echo() {
 }
 // ANCHOR_END: echo
 
+/// The echo server alone: prints its address, then serves until stdin reaches its end.
+fn serve_echo_until_stdin_closes() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        println!("listening on {}", listener.local_addr().unwrap());
+        std::io::stdout().flush().unwrap();
+        tokio::spawn(serve_echo(listener));
+        let mut stdin = tokio::io::stdin();
+        let _ = tokio::io::copy(&mut stdin, &mut tokio::io::sink()).await;
+    });
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args == ["--serve-echo"] {
+        return serve_echo_until_stdin_closes();
+    }
     for name in &args {
         if !PARTS.iter().any(|(part, _)| part == name) {
             let known: Vec<&str> = PARTS.iter().map(|(part, _)| *part).collect();

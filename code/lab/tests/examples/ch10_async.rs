@@ -5,7 +5,16 @@
 //! times included, are exact and asserted whole. The two that use real time (sockets, the
 //! ticker) are checked for their answers and the shape of their lines, never their timings.
 
-use crate::support::{assert_in_order, assert_lines, assert_same_lines, run, run_with};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use crate::support::{
+    assert_in_order, assert_lines, assert_same_lines, example_binary, run, run_with,
+};
 
 #[test]
 fn a_future_runs_only_when_polled_and_counts_its_polls() {
@@ -232,6 +241,61 @@ fn one_thread_echoes_every_line_of_two_hundred_connections() {
         &run_with("10_async_io", &["echo"]),
         &["200 connections open at once, 600 of 600 lines echoed intact, all on thread `main`"],
     );
+}
+
+#[test]
+fn the_echo_server_keeps_serving_after_it_runs_out_of_file_descriptors() {
+    // The server may open 32 descriptors. A flood of 64 connections uses them up, so an
+    // accept fails with EMFILE; once the flood closes, a new client must still be served.
+    let mut server = Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -n 32 && exec "$0" --serve-echo"#)
+        .arg(example_binary("10_async_io"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sh starts the server");
+    let mut first = String::new();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let address = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("the server did not say where it listens: {first:?}"))
+        .to_string();
+    let (failures, failed) = mpsc::channel();
+    let stderr = server.stderr.take().unwrap();
+    thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.starts_with("accept failed") {
+                let _ = failures.send(line);
+            }
+        }
+    });
+
+    let flood: Vec<TcpStream> = (0..64)
+        .map(|_| TcpStream::connect(&address).expect("the listen backlog takes the connection"))
+        .collect();
+    let failure = failed
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the server should run out of descriptors and log the failed accept");
+    assert!(failure.contains("Too many open files"), "{failure}");
+    drop(flood);
+
+    let mut client = TcpStream::connect(&address).expect("the server still listens");
+    client
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    client.write_all(b"still here\n").unwrap();
+    let mut echoed = String::new();
+    BufReader::new(&client)
+        .read_line(&mut echoed)
+        .expect("the server echoes once the flood has closed");
+    assert_eq!(echoed, "still here\n");
+    drop(server.stdin.take()); // the end of stdin stops the server
+    assert!(server.wait().unwrap().success());
 }
 
 #[test]

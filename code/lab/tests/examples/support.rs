@@ -23,7 +23,7 @@ fn crate_dir() -> &'static Path {
 }
 
 /// The built binary of example `name`: `target/<profile>/examples/<name>`.
-fn example_binary(name: &str) -> PathBuf {
+pub(crate) fn example_binary(name: &str) -> PathBuf {
     let this_test = env::current_exe().expect("the test binary knows its path");
     // target/<profile>/deps/examples-HASH → target/<profile>/examples/NAME
     let profile_dir = this_test
