@@ -40,9 +40,10 @@ fn main() -> io::Result<()> {
         parser.join().expect("parser panicked")
     );
 
-    // A stack of 256 TiB, more than a whole x86-64 process can address (128 TiB): no OS
-    // setting can grant it, so the spawn fails, and says why. (A merely huge stack, 1 TiB say,
-    // is refused only by the kernel's overcommit accounting, and granted where that is off.)
+    // A stack of 256 TiB, more than the 128 TiB an x86-64 process is given to map: no OS
+    // setting can grant it, so the spawn fails, and reports the OS's error. (A merely huge
+    // stack, 1 TiB say, is refused only by the kernel's overcommit accounting, and granted
+    // where that is off.)
     let refused = thread::Builder::new()
         .name("greedy".to_string())
         .stack_size(1 << 48)

@@ -37,6 +37,6 @@ fn main() {
     // The token: an unpark that comes first makes the next park return at once.
     thread::current().unpark();
     thread::park();
-    println!("main: park returned at once, because the unpark came first");
+    println!("main: park returned: the unpark before it had left the token");
 }
 // ANCHOR_END: here

@@ -22,8 +22,8 @@ fn main() {
     thread::scope(|s| {
         let worker = s.spawn(|| {
             let mut steps = 0u64;
-            // Relaxed is enough: the flag carries no other data, and the scope's join
-            // orders everything the worker did before main reads `steps`.
+            // Relaxed is enough: the flag carries no other data. What main learns of the
+            // worker's progress comes through the channel, and the join orders the rest.
             while !stop.load(Ordering::Relaxed) {
                 thread::sleep(Duration::from_millis(5)); // one whole step of work
                 steps += 1;
@@ -37,8 +37,11 @@ fn main() {
         stop.store(true, Ordering::Relaxed);
 
         worker.join().expect("the worker panicked");
-        // The worker saw the flag only between steps: the step it was on, it finished.
-        println!("main: the worker stopped between two steps");
+        // The worker looks at the flag only between steps, so the step it was on, it finished:
+        // its last report is a whole step, and it has returned.
+        // Its reports after the third are still queued; without any, the third was its last.
+        let last = steps_done.try_iter().last().unwrap_or(3);
+        println!("main: the worker has returned, after {last} whole steps");
     });
 }
 // ANCHOR_END: here

@@ -1,6 +1,7 @@
 //! Thread-safe data structures: one `HashMap` behind one `Mutex`, the same map split into
 //! shards with a lock each, so that threads touching different shards do not wait for each
-//! other; and crossbeam's lock-free queues, `SegQueue` (unbounded) and `ArrayQueue` (bounded).
+//! other; and crossbeam's queues built on atomics, with no lock, `SegQueue` (unbounded) and
+//! `ArrayQueue` (bounded).
 //!
 //! Run it with:
 //!
@@ -78,7 +79,7 @@ fn main() {
         sharded(&lines) == one_lock(&lines)
     );
 
-    // SegQueue: unbounded, lock-free, many producers and many consumers.
+    // SegQueue: unbounded, built on atomics (no lock), many producers and many consumers.
     let finished = SegQueue::new();
     thread::scope(|s| {
         for id in 0..4 {

@@ -630,7 +630,9 @@ fn retries() {
                 Ok(value) => return Ok((value, attempt, errors)),
                 Err(e) => errors.push(e),
             }
-            thread::sleep(Duration::from_millis(2 << attempt)); // back off: 4, 8, 16 ms
+            if attempt < LIMIT {
+                thread::sleep(Duration::from_millis(2 << attempt)); // back off: 4, 8, 16 ms
+            }
         }
         Err(errors)
     });

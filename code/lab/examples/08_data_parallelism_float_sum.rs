@@ -32,7 +32,7 @@ fn main() {
     };
     let (first, second) = (chunked(), rayon::join(chunked, chunked));
     println!(
-        "fixed chunks give the same bits every run: {}",
+        "fixed chunks give the same bits on every call: {}",
         first.to_bits() == second.0.to_bits() && first.to_bits() == second.1.to_bits()
     );
 }

@@ -155,8 +155,6 @@ impl Worker {
     }
 }
 
-// ANCHOR: pipe
-/// Python's `Pipe()`: a two-way connection to one worker, here its stdin and stdout.
 // ANCHOR: endings
 /// What `frame::read` makes of each way a stream can end, fed from bytes in memory.
 fn endings() -> io::Result<()> {
@@ -193,6 +191,8 @@ fn endings() -> io::Result<()> {
 }
 // ANCHOR_END: endings
 
+// ANCHOR: pipe
+/// Python's `Pipe()`: a two-way connection to one worker, here its stdin and stdout.
 fn pipe() -> io::Result<()> {
     let mut worker = start("squarer", 1)?;
     for n in [3, 4, 12] {

@@ -7,7 +7,7 @@
 //!     cargo run -p lab --example 09_processes_shared_memory -- semaphore
 //!
 //! The parts: `value` and `array` (atomics in a shared mapping), `lock` (a lock file),
-//! `semaphore` (a counter in shared memory), `event` (a pipe that closes).
+//! `semaphore` (a lock file per permit), `event` (a pipe that closes).
 //!
 //! Unix only: the mapping is `mmap(2)` with `MAP_SHARED`, and the event relies on every child
 //! holding the same pipe.
@@ -28,7 +28,7 @@ use std::ptr::NonNull;
 use memmap2::{MmapOptions, MmapRaw};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 // ANCHOR: shared_memory
 /// A file mapped into memory with `MAP_SHARED`: every process that maps it sees the same
@@ -276,8 +276,13 @@ fn hold_permit(path: &Path) -> io::Result<()> {
     let permit = acquire_permit(path)?;
     let now = in_use.fetch_add(1, Ordering::Relaxed) + 1;
     most.fetch_max(now, Ordering::Relaxed);
-    // The guarded work: long beside starting a process, so that the workers overlap.
-    thread::sleep(Duration::from_millis(100));
+    // The guarded work. It waits until a second worker holds a permit too, so that two are
+    // held at once however slowly the workers start; the deadline ends the wait where only
+    // one permit is left to take (and then the report says 1).
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while most.load(Ordering::Relaxed) < 2 && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(1));
+    }
     in_use.fetch_sub(1, Ordering::Relaxed);
     drop(permit); // release
     Ok(())

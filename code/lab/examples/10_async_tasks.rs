@@ -48,9 +48,11 @@ async fn after(ms: u64, value: &'static str) -> &'static str {
 
 // ANCHOR: spawn
 async fn spawn() {
-    // `create_task` is `tokio::spawn`: the task starts now, and the handle gives its result.
+    // `create_task` is `tokio::spawn`: the task is queued now, runs as soon as a thread is
+    // free (on this one-thread runtime, when this task next awaits), and the handle gives
+    // its result.
     let handle = tokio::spawn(after(100, "a result"));
-    println!("spawned; the task runs while this one goes on");
+    println!("spawned; it runs once this task awaits");
     println!("joined: {}", handle.await.expect("the task did not panic"));
 
     // A task that panics does not take the program down: its handle reports it.

@@ -24,7 +24,8 @@ use crate::workloads::cpu_task_range;
 pub(super) enum Strategy {
     /// One request after another on the calling thread.
     Serial,
-    /// W std threads, the requests dealt round-robin: `ThreadPoolExecutor(max_workers=W)`.
+    /// W std threads, the requests dealt round-robin: Python's nearest is
+    /// `ThreadPoolExecutor(max_workers=W)`, whose threads pull from one shared queue instead.
     Threads,
     /// The same on W threads of the GIL model.
     GilThreads,
@@ -80,7 +81,8 @@ impl Strategy {
             Strategy::Serial => "serial: one request after another on one thread",
             Strategy::Threads => {
                 "threads: W std threads started inside the timing, the requests dealt \
-                 round-robin, as a ThreadPoolExecutor(max_workers=W) runs them"
+                 round-robin (a ThreadPoolExecutor(max_workers=W) has its threads pull from \
+                 one shared queue instead; with equal requests the shares come out alike)"
             }
             Strategy::GilThreads => {
                 "gil-threads: the same on W threads of the GIL model: the GIL is released \

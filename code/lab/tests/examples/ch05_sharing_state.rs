@@ -67,13 +67,16 @@ fn each_ordering_gives_its_guarantee() {
             "SeqCst:          both threads missed each other in 0 of 20000 rounds",
         ],
     );
-    // Release/Acquire allows the outcome; how often the hardware shows it is not a guarantee.
-    let missed: usize = out[3]
+    // Release/Acquire allows the outcome; how often the hardware shows it is no guarantee, so
+    // only the line's shape is checked: a count, of the same rounds.
+    let count = out[3]
         .strip_prefix("Release/Acquire: both threads missed each other in ")
-        .and_then(|rest| rest.strip_suffix(" of 20000 rounds"))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("not a Release/Acquire count: {:?}", out[3]));
-    assert!(missed <= 20_000, "{missed}");
+        .and_then(|rest| rest.strip_suffix(" of 20000 rounds"));
+    assert!(
+        count.is_some_and(|n| n.parse::<usize>().is_ok()),
+        "not a Release/Acquire count: {:?}",
+        out[3]
+    );
     assert_eq!(out.len(), 4, "{out:?}");
 }
 

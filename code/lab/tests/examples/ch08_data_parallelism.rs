@@ -48,5 +48,8 @@ fn a_parallel_float_sum_may_differ_and_fixed_chunks_do_not() {
         out[2],
         format!("identical: {}", parallel.to_bits() == serial.to_bits())
     );
-    assert_eq!(out[3], "fixed chunks give the same bits every run: true");
+    assert_eq!(
+        out[3],
+        "fixed chunks give the same bits on every call: true"
+    );
 }

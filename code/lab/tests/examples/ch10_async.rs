@@ -86,7 +86,7 @@ fn tasks_join_and_select_on_the_paused_clock() {
     assert_lines(
         &run_with("10_async_tasks", &["spawn", "join", "join-set", "select"]),
         &[
-            "spawned; the task runs while this one goes on",
+            "spawned; it runs once this task awaits",
             "joined: a result",
             "the task panicked; is_panic() = true",
             "joined a, b, c after 300 ms",
