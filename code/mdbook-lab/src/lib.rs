@@ -32,6 +32,7 @@
 //! - `includes`: checking include links; `dedent`: include-only excerpts lose their shared
 //!   indentation.
 //! - `playground`: checking that runnable Rust blocks use only the playground's crates.
+//! - `numbering`: checking that every "chapter N" means the page the sidebar numbers N.
 
 mod bench;
 mod chart;
@@ -43,6 +44,7 @@ mod experiments;
 mod format;
 mod includes;
 mod measured;
+mod numbering;
 mod output;
 mod playground;
 mod reference;
@@ -74,6 +76,8 @@ pub struct Lab {
     reference_runs: OnceCell<Result<Vec<reference::Run>, String>>,
     /// Where each experiment is shown, found in the whole book before any chapter renders.
     shown: OnceCell<experiments::Shown>,
+    /// The sidebar's chapter numbers, read from the whole book before any chapter renders.
+    numbering: OnceCell<numbering::Numbering>,
 }
 
 impl Lab {
@@ -87,6 +91,7 @@ impl Lab {
             reference_dir: root.join(reference::DEFAULT_DIR),
             reference_runs: OnceCell::new(),
             shown: OnceCell::new(),
+            numbering: OnceCell::new(),
         }
     }
 
@@ -229,6 +234,7 @@ impl Preprocessor for Lab {
     fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
         let src = ctx.root.join(&ctx.config.book.src);
         let _ = self.shown.set(experiments::index(&book, &src));
+        let _ = self.numbering.set(numbering::Numbering::of(&book));
         let mut errors = Vec::new();
         book.for_each_mut(|item| {
             let BookItem::Chapter(chapter) = item else {
@@ -257,8 +263,22 @@ impl Lab {
         let file = src.join(source_path);
         let source = std::fs::read_to_string(&file)
             .with_context(|| format!("cannot read chapter {}", file.display()))?;
-        chapter.content = self.render_chapter(&file, &source, &chapter.content)?;
-        Ok(())
+        let mut errors = match self.numbering.get() {
+            Some(numbering) => {
+                numbering.check(&display_path(&self.root, &file), source_path, &source)
+            }
+            None => Vec::new(),
+        };
+        match self.render_chapter(&file, &source, &chapter.content) {
+            Ok(content) if errors.is_empty() => chapter.content = content,
+            Ok(_) => {}
+            Err(err) => errors.push(format!("{err:#}")),
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(anyhow!(errors.join("\n")))
+        }
     }
 }
 
