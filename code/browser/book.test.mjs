@@ -115,6 +115,13 @@ function pages() {
     return found.sort();
 }
 
+/** The built pages (not the print page) whose HTML contains `marker`. */
+function pagesWith(marker) {
+    return pages()
+        .filter((p) => p !== "print.html")
+        .filter((p) => readFileSync(join(BOOK, p), "utf8").includes(marker));
+}
+
 /** Opens `path` under target/ with the given mdBook theme (and viewport width, if not the
  * context's), recording console errors. */
 async function open(path, theme = "light", width = null) {
@@ -207,9 +214,7 @@ test("every page: no console errors, diagrams rendered, Run buttons on runnable 
 
 test("bench charts are visible and take the text colour in light and dark themes", async () => {
     const problems = [];
-    const withCharts = pages()
-        .filter((p) => p !== "print.html")
-        .filter((p) => readFileSync(join(BOOK, p), "utf8").includes('class="lab-chart"'));
+    const withCharts = pagesWith('class="lab-chart"');
     assert.ok(withCharts.length > 0, "no page has a bench chart");
     for (const p of withCharts) {
         const luminance = {};
@@ -242,9 +247,7 @@ test("bench charts are visible and take the text colour in light and dark themes
 
 test("timelines are visible in both themes, and their switch shows one value at a time", async () => {
     const problems = [];
-    const withTimelines = pages()
-        .filter((p) => p !== "print.html")
-        .filter((p) => readFileSync(join(BOOK, p), "utf8").includes('class="lab-timeline"'));
+    const withTimelines = pagesWith('class="lab-timeline"');
     assert.ok(withTimelines.length > 0, "no page has a timeline");
     let timelines = 0;
     let switches = 0;
@@ -312,6 +315,52 @@ async function axeViolations(page) {
         }));
     });
 }
+
+test("every claim's mark links to the legend, which says what each mark means", async () => {
+    const problems = [];
+    const withClaims = pagesWith('class="lab-claim lab-claim-');
+    assert.ok(withClaims.length > 0, "no page has a claim");
+    const targets = new Set();
+    let marks = 0;
+    for (const p of withClaims) {
+        const { page } = await open(p);
+        const found = await page.$$eval(".lab-claim > .lab-claim-mark", (els) => els
+            .filter((el) => !el.closest(".lab-legend"))
+            .map((el) => ({ tag: el.tagName, href: el.getAttribute("href"), title: el.getAttribute("title") })));
+        found.forEach((m, i) => {
+            if (m.tag !== "A" || !(m.href ?? "").endsWith("#lab-legend")) {
+                problems.push(`${p}: claim ${i + 1}'s mark does not link to the legend (${m.tag} ${m.href})`);
+            } else {
+                targets.add(m.href);
+            }
+            if (!m.title) problems.push(`${p}: claim ${i + 1}'s mark has no tooltip in words`);
+        });
+        marks += found.length;
+        await page.close();
+    }
+    assert.equal(targets.size, 1, `the marks link to more than one legend: ${[...targets]}`);
+    const [legendPage] = [...targets][0].split("#");
+    for (const theme of ["light", "navy"]) {
+        const { page } = await open(legendPage, theme);
+        const legend = await page.$eval("#lab-legend", (el) => el.innerText).catch(() => "");
+        for (const words of ["holds", "did not hold", "not settled", "not checked", "95% interval", "ceiling"]) {
+            if (!legend.includes(words)) problems.push(`${legendPage}: the legend does not explain "${words}"`);
+        }
+        // What a new reader sees first: the legend, and the first bench after it. The sticky
+        // menu bar would sit over part of an element's picture, so it scrolls away here.
+        const unstick = "#mdbook-menu-bar { position: static !important; }";
+        await page.addStyleTag({ content: unstick });
+        await page.locator("#lab-legend").screenshot({ path: join(SHOTS, `legend-${theme}.png`) });
+        await page.locator("figure.lab-bench").first().screenshot({ path: join(SHOTS, `first-bench-${theme}.png`) });
+        await page.close();
+        const matrix = await open("12-performance-comparison.html", theme);
+        await matrix.page.addStyleTag({ content: unstick });
+        await matrix.page.locator("#bench-compare-cpu").screenshot({ path: join(SHOTS, `matrix-${theme}.png`) });
+        await matrix.page.close();
+    }
+    console.log(`checked ${marks} claim marks on ${withClaims.length} pages`);
+    assert.deepEqual(problems, []);
+});
 
 test("every page in both themes: no serious or critical accessibility violation (axe-core)", async () => {
     const failures = [];

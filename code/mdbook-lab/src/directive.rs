@@ -12,6 +12,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use mdbook_preprocessor::book::{Book, BookItem};
+
 /// One directive found in a chapter's content.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
@@ -110,6 +112,48 @@ impl fmt::Display for SourceLocation {
 /// 1-based line number of byte offset `at`.
 pub fn line_of(text: &str, at: usize) -> usize {
     text[..at].matches('\n').count() + 1
+}
+
+/// A page of the built book.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Page {
+    /// The chapter's title.
+    pub(crate) title: String,
+    /// Its built file, relative to the book's root (`11-async-practice.html`).
+    pub(crate) href: String,
+}
+
+/// Every unescaped `{{#NAME …}}` in `book`, in book order, with the page it is on: for the
+/// directives that must know the whole book before any chapter renders. `src` is where the
+/// chapters' sources are, in which an escaped `\{{#NAME}}` can still be told apart.
+pub(crate) fn in_book(book: &Book, src: &Path, name: &str) -> Vec<(Page, Found)> {
+    let mut found_in_book = Vec::new();
+    for item in book.iter() {
+        let BookItem::Chapter(chapter) = item else {
+            continue;
+        };
+        let Some(path) = &chapter.path else {
+            continue; // a draft chapter has no page to link to
+        };
+        let page = Page {
+            title: chapter.name.clone(),
+            href: path
+                .with_extension("html")
+                .to_string_lossy()
+                .replace('\\', "/"),
+        };
+        let source = chapter
+            .source_path
+            .as_ref()
+            .and_then(|p| std::fs::read_to_string(src.join(p)).ok())
+            .unwrap_or_default();
+        for found in find(&source, &chapter.content) {
+            if found.name == name && !found.escaped {
+                found_in_book.push((page.clone(), found));
+            }
+        }
+    }
+    found_in_book
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use anyhow::{Result, anyhow, bail};
-use mdbook_preprocessor::book::{Book, BookItem};
+use mdbook_preprocessor::book::Book;
 
 use crate::Lab;
 use crate::directive;
@@ -34,14 +34,7 @@ pub(crate) const DIRECTIVE: Directive = Directive {
     },
 };
 
-/// A page that shows an experiment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Page {
-    /// The chapter's title.
-    pub(crate) title: String,
-    /// Its built file, relative to the book's root (`11-async-practice.html`).
-    pub(crate) href: String,
-}
+pub(crate) use crate::directive::Page;
 
 /// Every experiment a `{{#bench}}` shows, with its pages in book order; and the IDs in the
 /// order they first appear.
@@ -55,37 +48,14 @@ pub(crate) struct Shown {
 /// chapters' sources are, in which an escaped `\{{#bench ID}}` can still be told apart.
 pub(crate) fn index(book: &Book, src: &Path) -> Shown {
     let mut shown = Shown::default();
-    for item in book.iter() {
-        let BookItem::Chapter(chapter) = item else {
-            continue;
-        };
-        let Some(path) = &chapter.path else {
-            continue; // a draft chapter has no page to link to
-        };
-        let href = path
-            .with_extension("html")
-            .to_string_lossy()
-            .replace('\\', "/");
-        let source = chapter
-            .source_path
-            .as_ref()
-            .and_then(|p| std::fs::read_to_string(src.join(p)).ok())
-            .unwrap_or_default();
-        for found in directive::find(&source, &chapter.content) {
-            if found.name != "bench" || found.escaped {
-                continue;
-            }
-            let id = found.argument.clone();
-            let pages = shown.pages.entry(id.clone()).or_default();
-            if pages.is_empty() {
-                shown.order.push(id);
-            }
-            if !pages.iter().any(|p| p.href == href) {
-                pages.push(Page {
-                    title: chapter.name.clone(),
-                    href: href.clone(),
-                });
-            }
+    for (page, found) in directive::in_book(book, src, "bench") {
+        let id = found.argument;
+        let pages = shown.pages.entry(id.clone()).or_default();
+        if pages.is_empty() {
+            shown.order.push(id);
+        }
+        if !pages.contains(&page) {
+            pages.push(page);
         }
     }
     shown

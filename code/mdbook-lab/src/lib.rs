@@ -33,6 +33,7 @@
 //!   indentation.
 //! - `playground`: checking that runnable Rust blocks use only the playground's crates.
 //! - `numbering`: checking that every "chapter N" means the page the sidebar numbers N.
+//! - `legend`: what the figures and marks mean; every claim's mark links to it.
 
 mod bench;
 mod chart;
@@ -43,6 +44,7 @@ pub mod directive;
 mod experiments;
 mod format;
 mod includes;
+mod legend;
 mod measured;
 mod numbering;
 mod output;
@@ -78,6 +80,8 @@ pub struct Lab {
     shown: OnceCell<experiments::Shown>,
     /// The sidebar's chapter numbers, read from the whole book before any chapter renders.
     numbering: OnceCell<numbering::Numbering>,
+    /// Where the book's first full `{{#legend}}` is, which every claim's mark links to.
+    legend: OnceCell<Option<String>>,
 }
 
 impl Lab {
@@ -92,6 +96,7 @@ impl Lab {
             reference_runs: OnceCell::new(),
             shown: OnceCell::new(),
             numbering: OnceCell::new(),
+            legend: OnceCell::new(),
         }
     }
 
@@ -158,6 +163,11 @@ impl Lab {
     /// Where each experiment is shown, once the whole book has been indexed.
     pub(crate) fn shown(&self) -> Option<&experiments::Shown> {
         self.shown.get()
+    }
+
+    /// The page and anchor of the book's legend, if it has one (a fixture book may not).
+    pub(crate) fn legend(&self) -> Option<&str> {
+        self.legend.get().and_then(Option::as_deref)
     }
 
     /// The results file.
@@ -235,6 +245,7 @@ impl Preprocessor for Lab {
         let src = ctx.root.join(&ctx.config.book.src);
         let _ = self.shown.set(experiments::index(&book, &src));
         let _ = self.numbering.set(numbering::Numbering::of(&book));
+        let _ = self.legend.set(legend::find(&book, &src));
         let mut errors = Vec::new();
         book.for_each_mut(|item| {
             let BookItem::Chapter(chapter) = item else {

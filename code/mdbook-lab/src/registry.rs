@@ -8,7 +8,7 @@ use std::fmt::Write;
 use anyhow::{Result, bail};
 
 use crate::format::escape;
-use crate::{Lab, bench, claim, crossover, experiments, measured, output, timeline};
+use crate::{Lab, bench, claim, crossover, experiments, legend, measured, output, timeline};
 
 /// One directive: how it is written, what it becomes, and how it is rendered.
 pub(crate) struct Directive {
@@ -28,6 +28,7 @@ pub(crate) const REGISTRY: &[Directive] = &[
     claim::DIRECTIVE,
     crossover::DIRECTIVE,
     experiments::DIRECTIVE,
+    legend::DIRECTIVE,
     measured::DIRECTIVE,
     output::DIRECTIVE,
     timeline::DIRECTIVE,

@@ -42,7 +42,7 @@ use lab_results::{Experiment, Metric, Results};
 
 pub(crate) use judge::{estimate_of, kind_of, point_at};
 pub(crate) use parse::{metric_named, parse_point};
-pub(crate) use render::render;
+pub(crate) use render::{MARKS, render};
 
 use crate::registry::Directive;
 
@@ -58,7 +58,7 @@ pub(crate) const DIRECTIVE: Directive = Directive {
         for id in claim.experiments() {
             lab.fresh(results, id)?;
         }
-        Ok(render(&claim, &claim.check(results)?))
+        Ok(render(&claim, &claim.check(results)?, lab.legend()))
     },
 };
 

@@ -1,39 +1,71 @@
 //! A verdict as the page shows it: a mark a screen reader reads as words ("holds", "did not
-//! hold", "not settled", "not checked"), the sentence, and the figures that decided it.
+//! hold", "not settled", "not checked"), the sentence, and the figures that decided it. The
+//! mark links to the book's legend (`{{#legend}}`) where there is one, and says in its
+//! tooltip what it means.
 
 use super::{Claim, Outcome, Verdict};
 use crate::format::escape;
 
-/// The claim as the page shows it.
-pub(crate) fn render(claim: &Claim, verdict: &Verdict) -> String {
+/// How an outcome looks, and what it means in words: written once, for the marks and for the
+/// legend that explains them.
+pub(crate) struct Mark {
+    /// The outcome it shows.
+    pub(crate) outcome: Outcome,
+    /// The CSS class after `lab-claim-`.
+    pub(crate) class: &'static str,
+    /// The mark itself.
+    pub(crate) symbol: &'static str,
+    /// What a screen reader says for it.
+    pub(crate) label: &'static str,
+    /// What it means, as one clause.
+    pub(crate) meaning: &'static str,
+}
+
+/// Every outcome's mark, in the order the legend lists them.
+pub(crate) const MARKS: [Mark; 4] = [
+    Mark {
+        outcome: Outcome::Held,
+        class: "held",
+        symbol: "✓",
+        label: "holds",
+        meaning: "the whole 95% interval of this build's measurement agrees with the sentence",
+    },
+    Mark {
+        outcome: Outcome::Failed,
+        class: "failed",
+        symbol: "✗",
+        label: "did not hold",
+        meaning: "the whole interval disagrees with it: on this machine the sentence was false",
+    },
+    Mark {
+        outcome: Outcome::Unsettled,
+        class: "unsettled",
+        symbol: "?",
+        label: "not settled",
+        meaning: "the interval reaches across the bound, so this build cannot tell either way",
+    },
+    Mark {
+        outcome: Outcome::NotChecked,
+        class: "skipped",
+        symbol: "–",
+        label: "not checked",
+        meaning: "the machine that built this page lacked what the check needs",
+    },
+];
+
+/// The mark of `outcome`.
+pub(crate) fn mark_of(outcome: Outcome) -> &'static Mark {
+    MARKS
+        .iter()
+        .find(|m| m.outcome == outcome)
+        .expect("every outcome has a mark")
+}
+
+/// The claim as the page shows it; its mark links to `legend` (a page and anchor) if given.
+pub(crate) fn render(claim: &Claim, verdict: &Verdict, legend: Option<&str>) -> String {
     let statement = escape(&claim.statement);
     let measured = escape(&verdict.measured);
-    let (class, mark, label, title) = match verdict.outcome {
-        Outcome::Held => (
-            "held",
-            "✓",
-            "holds",
-            "checked against this build's measurements",
-        ),
-        Outcome::Failed => (
-            "failed",
-            "✗",
-            "did not hold",
-            "checked against this build's measurements",
-        ),
-        Outcome::Unsettled => (
-            "unsettled",
-            "?",
-            "not settled",
-            "this build's 95% interval neither confirms nor refutes it",
-        ),
-        Outcome::NotChecked => (
-            "skipped",
-            "–",
-            "not checked",
-            "could not be checked on the machine that built this page",
-        ),
-    };
+    let mark = mark_of(verdict.outcome);
     let detail = match verdict.outcome {
         Outcome::Held => {
             format!("<span class=\"lab-claim-measured\">(measured: {measured})</span>")
@@ -48,9 +80,22 @@ pub(crate) fn render(claim: &Claim, verdict: &Verdict) -> String {
         ),
         Outcome::NotChecked => format!("<strong>not checked on this machine: {measured}</strong>"),
     };
+    let (class, symbol, label, meaning) = (mark.class, mark.symbol, mark.label, mark.meaning);
+    // A link, not a bare span, so that a reader who meets a mark before its explanation can
+    // follow it there; the label and tooltip say in words what the mark says in a symbol.
+    let mark_html = match legend {
+        Some(href) => format!(
+            "<a class=\"lab-claim-mark\" href=\"{}\" aria-label=\"{label}: what the marks mean\" \
+             title=\"{label}: {meaning}\">{symbol}</a>",
+            escape(href)
+        ),
+        None => format!(
+            "<span class=\"lab-claim-mark\" role=\"img\" aria-label=\"{label}\" \
+             title=\"{label}: {meaning}\">{symbol}</span>"
+        ),
+    };
     format!(
-        "<span class=\"lab-claim lab-claim-{class}\" title=\"{title}\">\
-         <span class=\"lab-claim-mark\" role=\"img\" aria-label=\"{label}\">{mark}</span> \
+        "<span class=\"lab-claim lab-claim-{class}\" title=\"{label}: {meaning}\">{mark_html} \
          {statement} {detail}</span>"
     )
 }

@@ -90,10 +90,33 @@ fn a_claim_whose_whole_interval_fails_is_reported_with_its_measurement() {
     let html = render(
         &Claim::parse("e: rayon speedup is at least 1.5× at workers = 2").unwrap(),
         &v,
+        None,
     );
     assert!(html.contains("lab-claim-failed"), "{html}");
     assert!(html.contains("did not hold on this machine: measured 1.25× [1.25–1.25]"));
     assert!(html.contains("aria-label=\"did not hold\""), "{html}");
+}
+
+#[test]
+fn a_mark_links_to_the_legend_and_says_in_words_what_it_means() {
+    let text = "e: rayon speedup is at least 1.5× at workers = 2";
+    let html = render(
+        &Claim::parse(text).unwrap(),
+        &verdict(text),
+        Some("01-introduction.html#lab-legend"),
+    );
+    assert!(
+        html.contains("<a class=\"lab-claim-mark\" href=\"01-introduction.html#lab-legend\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("aria-label=\"did not hold: what the marks mean\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("title=\"did not hold: the whole interval disagrees with it"),
+        "{html}"
+    );
 }
 
 #[test]
@@ -105,7 +128,7 @@ fn an_interval_across_the_bound_is_not_settled() {
         v.why.as_deref(),
         Some("the interval 1.02–1.18× straddles the bound 1.10×")
     );
-    let html = render(&Claim::parse(text).unwrap(), &v);
+    let html = render(&Claim::parse(text).unwrap(), &v, None);
     assert!(html.contains("lab-claim-unsettled"), "{html}");
     assert!(html.contains("not settled on this machine: the interval 1.02–1.18×"));
     assert!(html.contains("aria-label=\"not settled\""), "{html}");
@@ -225,7 +248,7 @@ fn a_claim_on_an_experiment_that_could_not_run_is_not_checked() {
         "{}",
         v.measured
     );
-    let html = render(&Claim::parse(text).unwrap(), &v);
+    let html = render(&Claim::parse(text).unwrap(), &v, None);
     assert!(html.contains("not checked on this machine"), "{html}");
 }
 
