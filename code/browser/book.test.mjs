@@ -362,6 +362,51 @@ test("every claim's mark links to the legend, which says what each mark means", 
     assert.deepEqual(problems, []);
 });
 
+/** The keys results.json uses for metrics and settings (`pss_bytes`, `switch_us`): names for
+ * claims to write, never for a reader to read. Only keys with an underscore, since a key such
+ * as `handoffs` is also a word. */
+function resultKeys() {
+    const results = JSON.parse(readFileSync(join(TARGET, "lab/results.json"), "utf8"));
+    const keys = new Set();
+    for (const experiment of Object.values(results.experiments)) {
+        keys.add(experiment.x);
+        for (const point of experiment.series) {
+            for (const key of Object.keys(point.extra ?? {})) keys.add(key);
+            for (const key of Object.keys(point.params ?? {})) keys.add(key);
+        }
+    }
+    return [...keys].filter((key) => key.includes("_"));
+}
+
+test("no table header, claim or quoted figure shows a metric key or a raw parameter", async () => {
+    const problems = [];
+    const keys = resultKeys();
+    assert.ok(keys.length > 0, "results.json names no metric or setting with an underscore");
+    for (const p of pagesWith('class="lab-')) {
+        const { page } = await open(p);
+        const seen = await page.evaluate(() => ({
+            headers: [...document.querySelectorAll(".lab-bench-table th")].map((th) => th.innerText),
+            claims: [...document.querySelectorAll(".lab-claim, .lab-measured")]
+                .filter((el) => !el.closest(".lab-legend"))
+                .map((el) => el.innerText),
+        }));
+        for (const header of seen.headers) {
+            for (const key of keys) {
+                if (header.includes(key)) problems.push(`${p}: a table header shows the key ${key}: "${header}"`);
+            }
+        }
+        for (const claim of seen.claims) {
+            const raw = claim.match(/\b[a-z_]+ = \d+/);
+            if (raw) problems.push(`${p}: a claim names a point as "${raw[0]}": "${claim.slice(0, 120)}"`);
+            for (const key of keys) {
+                if (claim.includes(key)) problems.push(`${p}: a claim shows the key ${key}: "${claim.slice(0, 120)}"`);
+            }
+        }
+        await page.close();
+    }
+    assert.deepEqual(problems, []);
+});
+
 test("every page in both themes: no serious or critical accessibility violation (axe-core)", async () => {
     const failures = [];
     const counts = {};

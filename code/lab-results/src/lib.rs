@@ -10,6 +10,7 @@
 //! the code it measured, and every configuration's value in every round. A partial run
 //! (`cargo xtask bench cpu-bound`) replaces one experiment and keeps the others.
 
+mod display;
 mod estimate;
 mod fingerprint;
 mod trace;
@@ -21,12 +22,13 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
+pub use display::grouped;
 pub use estimate::{CONFIDENCE, Estimate, MIN_FOR_INTERVAL};
 pub use fingerprint::{Source, fingerprint, fingerprints, stale_because};
 pub use trace::{Span, SpanKind, TRACE_SCHEMA, Trace, TraceLane, Traces};
 
 /// The version of this format. Readers reject any other.
-pub const SCHEMA: u32 = 2;
+pub const SCHEMA: u32 = 3;
 
 /// Where `cargo xtask bench` writes the results, relative to the repository root.
 pub const DEFAULT_PATH: &str = "target/lab/results.json";
@@ -48,13 +50,22 @@ pub struct Experiment {
     pub title: String,
     /// What each task does.
     pub workload: String,
-    /// The unit of every point's value: `s` for elapsed seconds.
+    /// The unit of every point's value: `s` for elapsed seconds (see [`MetricInfo::unit`]).
     pub unit: String,
+    /// What every point's value is, in a reader's words: `time`, `rate`, `resident memory`.
+    pub value_name: String,
     /// What varies along the x axis: `workers`, `tasks`, or the name of a key in
     /// [`Point::params`] (such as `switch_us`).
     pub x: String,
     /// How the x axis is labelled on the page, e.g. `workers` or `switch interval (µs)`.
     pub x_label: String,
+    /// How a sentence names one x, with `{}` where the number goes: `at {} producers`,
+    /// `with a {} µs switch interval`.
+    pub x_phrase: String,
+    /// The display name and unit of each extra metric of [`Point::extra`], by key: the key is
+    /// for claims to name, never for the page to show.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metrics: BTreeMap<String, MetricInfo>,
     /// The strategy speedups are read against, if any (`serial`).
     pub baseline: Option<String>,
     /// Whether the work needs CPUs, so that the parallel ceiling bounds its speedup.
@@ -74,6 +85,17 @@ pub struct Experiment {
     pub ceiling: Option<PerRound>,
     /// One point per measured configuration.
     pub series: Vec<Point>,
+}
+
+/// How the page names an extra metric, and the unit of its values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetricInfo {
+    /// A table header and a claim's words: `spawning`, `90th percentile`, `hand-offs per
+    /// second`.
+    pub name: String,
+    /// `s` (seconds, scaled to ms, µs or ns on the page), `B` (bytes), `B/s`, `msg/s`, `×` (a
+    /// multiple), or empty for a plain count.
+    pub unit: String,
 }
 
 /// The machine, and the suite run that measured an experiment.
@@ -435,8 +457,11 @@ pub mod fixture {
             title: "t".into(),
             workload: "w".into(),
             unit: "s".into(),
+            value_name: "time".into(),
             x: "workers".into(),
             x_label: "workers".into(),
+            x_phrase: "at {} worker{s}".into(),
+            metrics: BTreeMap::new(),
             baseline: Some("serial".into()),
             cpu_bound: true,
             notes: vec![],
@@ -458,6 +483,14 @@ pub mod fixture {
         e
     }
 
+    /// `p` with the extra metric `key` at `value` in every one of its rounds.
+    pub fn with_extra(mut p: Point, key: &str, value: f64) -> Point {
+        let rounds = p.value.rounds.len();
+        p.extra
+            .insert(key.into(), PerRound::of(vec![value; rounds]));
+        p
+    }
+
     /// A point whose value in each round is `rounds[i]`.
     pub fn point(strategy: &str, workers: usize, tasks: usize, rounds: Vec<f64>) -> Point {
         Point {
@@ -476,6 +509,15 @@ pub mod fixture {
     /// A point that took `value` in each of six rounds.
     pub fn uniform(strategy: &str, workers: usize, tasks: usize, value: f64) -> Point {
         point(strategy, workers, tasks, vec![value; 6])
+    }
+
+    /// `e` with one more extra metric declared: `key`, shown as `name`, in `unit`.
+    pub fn declare(e: &mut Experiment, key: &str, name: &str, unit: &str) {
+        let info = MetricInfo {
+            name: name.into(),
+            unit: unit.into(),
+        };
+        e.metrics.insert(key.into(), info);
     }
 
     /// Results holding `experiments`.

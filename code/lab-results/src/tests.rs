@@ -92,7 +92,7 @@ fn corrupt_missing_and_old_files_say_what_to_do() {
     fs::write(&path, r#"{"schema": 1, "machine": {}, "experiments": {}}"#).unwrap();
     let schema = format!("{:#}", Results::load(&path).unwrap_err());
     assert!(
-        schema.contains("schema 1") && schema.contains("reads schema 2"),
+        schema.contains("schema 1") && schema.contains(&format!("reads schema {SCHEMA}")),
         "{schema}"
     );
     fs::remove_dir_all(dir).unwrap();

@@ -19,6 +19,8 @@
 use std::fmt;
 use std::fs;
 
+use crate::results::grouped;
+
 /// One limit, and how much of it is in use.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limit {
@@ -160,19 +162,6 @@ impl fmt::Display for ThreadLimits {
     }
 }
 
-/// `12345678` as `12,345,678`.
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 fn read(path: &str) -> Option<String> {
     fs::read_to_string(path).ok()
 }
@@ -304,15 +293,6 @@ mod tests {
             none.to_string()
                 .starts_with("no limit was within 1% of its cap; ")
         );
-    }
-
-    #[test]
-    fn numbers_are_grouped_in_threes() {
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1_000), "1,000");
-        assert_eq!(grouped(32_768), "32,768");
-        assert_eq!(grouped(1_234_567), "1,234,567");
     }
 
     #[test]

@@ -22,6 +22,7 @@ use std::fmt::Write;
 use lab_results::{Estimate, Experiment, Machine, Metric, Point};
 
 use crate::format::{self, Kind, escape};
+use crate::naming;
 use crate::registry::Directive;
 use crate::{chart, reference};
 
@@ -201,7 +202,8 @@ pub(crate) fn table(experiment: &Experiment) -> String {
         );
     }
     for key in &extras {
-        let _ = write!(html, "<th>{}</th>", escape(key));
+        let name = naming::metric_name(experiment, &Metric::Extra(key.clone()));
+        let _ = write!(html, "<th>{}</th>", escape(&capitalized(&name)));
     }
     html.push_str("</tr></thead><tbody>");
     for point in &experiment.series {
@@ -227,7 +229,7 @@ fn row(experiment: &Experiment, point: &Point, extras: &[String]) -> String {
         html,
         "<td>{}</td><td>{}</td>{}",
         escape(&point.strategy),
-        experiment.x_of(point),
+        format::count(experiment.x_of(point)),
         cell(Some(&point.value.estimate), Kind::Unit(unit))
     );
     if experiment.baseline.is_some() {
@@ -237,8 +239,12 @@ fn row(experiment: &Experiment, point: &Point, extras: &[String]) -> String {
         html.push_str(&cell(point.ceiling_share.as_ref(), Kind::Percent));
     }
     for key in extras {
-        let estimate = experiment.estimate(point, &Metric::Extra(key.clone()));
-        html.push_str(&cell(estimate.as_ref(), Kind::Unit(extra_unit(key, unit))));
+        let metric = Metric::Extra(key.clone());
+        let estimate = experiment.estimate(point, &metric);
+        html.push_str(&cell(
+            estimate.as_ref(),
+            naming::kind_of(experiment, &metric),
+        ));
     }
     html.push_str("</tr>");
     html
@@ -270,14 +276,32 @@ fn extra_metrics(experiment: &Experiment) -> Vec<String> {
     keys
 }
 
-/// Extra metrics named like the experiment's own statistics (`p90`, `…_s`) share its unit;
-/// `…_bytes` are bytes; the rest are counts.
-pub(crate) fn extra_unit<'u>(key: &str, unit: &'u str) -> &'u str {
-    if key.starts_with('p') && key[1..].chars().all(|c| c.is_ascii_digit()) || key.ends_with("_s") {
-        unit
-    } else if key.ends_with("_bytes") {
-        "B"
-    } else {
-        ""
+/// `name` with its first letter in capitals, as a column header starts.
+fn capitalized(name: &str) -> String {
+    let mut chars = name.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use lab_results::fixture;
+
+    use super::*;
+
+    #[test]
+    fn headers_name_metrics_and_numbers_read_with_separators() {
+        let point = fixture::uniform("threads", 2, 10_000, 1.0);
+        let mut e = fixture::experiment(vec![fixture::with_extra(point, "pss_bytes", 45_600.0)]);
+        e.x = "tasks".into();
+        e.baseline = None;
+        e.ceiling = None;
+        fixture::declare(&mut e, "pss_bytes", "PSS per task", "B");
+        let html = table(&e);
+        assert!(html.contains("<th>PSS per task</th>"), "{html}");
+        assert!(!html.contains("pss_bytes"), "a key on the page: {html}");
+        assert!(html.contains("<td>10,000</td>"), "{html}");
+        assert!(html.contains("<td>45.6 kB "), "the contract's unit: {html}");
     }
 }

@@ -10,6 +10,9 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
+/// A whole number with thousands separated: `10,000,000`, as a reader writes it.
+pub(crate) use lab_results::grouped as count;
+
 /// What kind of quantity a number is, which decides how it is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind<'u> {
@@ -43,6 +46,12 @@ pub(crate) fn estimate_parts(e: &Estimate, kind: Kind<'_>) -> (String, Option<St
     let interval = e.interval.map(|[low, high]| {
         let (low, _) = parts(low, e.median, kind);
         let (high, _) = parts(high, e.median, kind);
+        // "N× slower" turns the order round: the larger ratio is the smaller slowdown.
+        let (low, high) = if slower(e.median, kind) {
+            (high, low)
+        } else {
+            (low, high)
+        };
         format!("[{low}–{high}]")
     });
     (one(e.median, kind), interval)
@@ -53,12 +62,28 @@ pub(crate) fn range(low: f64, high: f64, kind: Kind<'_>) -> String {
     let reference = if high.is_finite() { high } else { low };
     let (low, unit) = parts(low, reference, kind);
     let (high, _) = parts(high, reference, kind);
+    let (low, high) = if slower(reference, kind) {
+        (high, low)
+    } else {
+        (low, high)
+    };
     join(&format!("{low}–{high}"), &unit)
+}
+
+/// Below this, a ratio reads as how many times slower (`256× slower`), not as `0.0039×`.
+const SLOWER_BELOW: f64 = 0.01;
+
+/// Whether a ratio near `reference` is written as a slowdown.
+fn slower(reference: f64, kind: Kind<'_>) -> bool {
+    kind == Kind::Ratio && reference > 0.0 && reference < SLOWER_BELOW
 }
 
 /// `value` as a number in the unit `reference` calls for, and that unit's suffix.
 fn parts(value: f64, reference: f64, kind: Kind<'_>) -> (String, String) {
     match kind {
+        Kind::Ratio if slower(reference, kind) && value > 0.0 => {
+            (three_significant(1.0 / value), "× slower".into())
+        }
         Kind::Ratio => (ratio(value), "×".into()),
         // `+ 0.0` turns a rounded -0 into 0, so a share just below zero reads `0%`, not `-0%`.
         Kind::Percent => (format!("{:.0}", (value * 100.0).round() + 0.0), "%".into()),
@@ -108,7 +133,7 @@ pub(crate) fn large_scale(value: f64) -> (f64, &'static str) {
 fn join(number: &str, unit: &str) -> String {
     match unit {
         "" => number.to_string(),
-        "×" | "%" => format!("{number}{unit}"),
+        "×" | "%" | "× slower" => format!("{number}{unit}"),
         unit => format!("{number} {unit}"),
     }
 }
@@ -149,13 +174,22 @@ mod tests {
     fn ratios_shares_and_counts() {
         assert_eq!(one(-0.004, Kind::Percent), "0%");
         assert_eq!(one(1.1849, Kind::Ratio), "1.18×");
-        assert_eq!(one(0.0035, Kind::Ratio), "0.0035×");
+        assert_eq!(one(0.0035, Kind::Ratio), "286× slower");
+        assert_eq!(one(0.01, Kind::Ratio), "0.010×");
         assert_eq!(one(0.0564, Kind::Ratio), "0.056×");
         assert_eq!(one(0.1, Kind::Ratio), "0.10×");
         assert_eq!(one(0.0, Kind::Ratio), "0.00×");
         assert_eq!(one(0.934, Kind::Percent), "93%");
         assert_eq!(one(17.0, Kind::Unit("")), "17.0");
         assert_eq!(one(2_345.0, Kind::Unit("")), "2345");
+        assert_eq!(count(10_000_000), "10,000,000");
+        assert_eq!(count(999), "999");
+        let slow = Estimate {
+            median: 0.0039,
+            interval: Some([0.0036, 0.0043]),
+        };
+        assert_eq!(estimate(&slow, Kind::Ratio), "256× slower [233–278]");
+        assert_eq!(range(0.0036, 0.0043, Kind::Ratio), "233–278× slower");
     }
 
     #[test]

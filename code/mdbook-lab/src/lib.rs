@@ -32,6 +32,7 @@
 //! - `includes`: checking include links; `dedent`: include-only excerpts lose their shared
 //!   indentation.
 //! - `playground`: checking that runnable Rust blocks use only the playground's crates.
+//! - `naming`: how metrics and points are named on the page, from the results contract.
 //! - `numbering`: checking that every "chapter N" means the page the sidebar numbers N.
 //! - `legend`: what the figures and marks mean; every claim's mark links to it.
 
@@ -46,6 +47,7 @@ mod format;
 mod includes;
 mod legend;
 mod measured;
+mod naming;
 mod numbering;
 mod output;
 mod playground;
@@ -178,6 +180,7 @@ impl Lab {
     /// Experiment `id`, if it was measured and its code has not changed since.
     pub(crate) fn fresh<'r>(&self, results: &'r Results, id: &str) -> Result<&'r Experiment> {
         let experiment = claim::find(results, id)?;
+        naming::check(id, experiment)?;
         if let Some(why) = stale_because(experiment, &self.root) {
             bail!(
                 "the results of `{id}` are stale: {why}; run `cargo xtask bench {id}` (or \

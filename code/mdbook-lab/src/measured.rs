@@ -17,8 +17,9 @@
 use anyhow::{Result, anyhow, bail};
 use lab_results::{Experiment, Metric, Point};
 
-use crate::claim::{estimate_of, kind_of, metric_named, parse_point, point_at};
+use crate::claim::{estimate_of, metric_named, parse_point, point_at};
 use crate::format::{self, escape};
+use crate::naming::kind_of;
 use crate::registry::Directive;
 
 /// `{{#measured …}}`, as the registry lists it.
@@ -178,6 +179,8 @@ mod tests {
         ]);
         spawn.x = "tasks".into();
         spawn.x_label = "tasks".into();
+        spawn.x_phrase = "at {} task{s}".into();
+        fixture::declare(&mut spawn, "pss_bytes", "PSS", "B");
         spawn.cpu_bound = false;
         spawn.ceiling = None;
         spawn.derive_ratios();

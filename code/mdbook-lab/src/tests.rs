@@ -178,7 +178,7 @@ fn claims_render_verdicts() {
         .unwrap();
     assert!(
         html.contains("lab-claim-held")
-            && html.contains("(measured: 1.11× [1.11–1.11] at workers = 2)"),
+            && html.contains("(measured: 1.11× [1.11–1.11] at 2 workers)"),
         "{html}"
     );
     assert!(html.contains("role=\"img\" aria-label=\"holds\""), "{html}");
@@ -186,7 +186,7 @@ fn claims_render_verdicts() {
         .render("{{#claim cpu-bound: rayon speedup is at least 2× at workers = 2}}")
         .unwrap();
     assert!(
-        html.contains("did not hold on this machine: measured 1.11× [1.11–1.11] at workers = 2"),
+        html.contains("did not hold on this machine: measured 1.11× [1.11–1.11] at 2 workers"),
         "{html}"
     );
 }
@@ -725,7 +725,8 @@ fn a_broken_reference_run_stops_the_build_with_its_path_and_the_fix() {
         err,
         format!(
             "book/ch.md:1: reference run reference/big/results.json has schema 1, this book \
-             reads schema 2; {fix}"
+             reads schema {}; {fix}",
+            lab_results::SCHEMA
         )
     );
 }
@@ -749,7 +750,7 @@ fn claims_and_figures_read_this_builds_results_never_a_reference_run() {
         "the reference run was read: {html}"
     );
     assert!(
-        html.contains("did not hold on this machine: measured 1.11× [1.11–1.11] at workers = 2"),
+        html.contains("did not hold on this machine: measured 1.11× [1.11–1.11] at 2 workers"),
         "{html}"
     );
     assert!(

@@ -40,6 +40,7 @@ const SERIAL_PERCENTS: [u64; 3] = [0, 10, 50];
 const SERIAL_SHARE: Axis = Axis::Param {
     name: "serial_pct",
     label: "serial share of the work (%)",
+    phrase: "at a serial share of {}%",
 };
 
 fn plan(ctx: &PlanContext) -> Plan {

@@ -34,6 +34,7 @@ const TICK: Duration = Duration::from_millis(10);
 const JOB_MS: Axis = Axis::Param {
     name: "job_ms",
     label: "the job's length (ms)",
+    phrase: "beside a {} ms job",
 };
 
 /// Job lengths: 200 ms, as the chapter's example; full mode adds shorter ones, to show the
@@ -87,6 +88,7 @@ fn plan(ctx: &PlanContext) -> Plan {
          another task with a CPU job (compute_for) of the length shown",
         TICK.as_millis()
     ))
+    .metric("ticks", "ticks run", "")
     .note(
         "value: the ticker's worst lateness in the run (how much later than planned a tick \
          ran); lower is better",

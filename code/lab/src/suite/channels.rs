@@ -51,8 +51,8 @@ const STRATEGIES: [(&str, Strategy); 4] = [
 fn plan(ctx: &PlanContext) -> Plan {
     let total = messages(ctx.mode);
     let mut builder = Plan::builder(ENTRY.id, "Channels: messages per second", Axis::Workers)
-        .x_label("producers")
-        .unit("msg/s")
+        .x_label("producers", "with {} producer{s}")
+        .unit("msg/s", "rate")
         .workload(format!(
             "{total} u64 messages in all, from P producer threads to one consumer, which sums \
              them"

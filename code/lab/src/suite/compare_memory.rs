@@ -42,8 +42,8 @@ fn plan(ctx: &PlanContext) -> Plan {
     )
     // The number of requests, not of workers, because serial has one worker and the rest
     // have 2× the CPUs, and claims compare strategies at one x.
-    .x_label("requests (N)")
-    .unit("B")
+    .x_label("requests (N)", "for {} request{s}")
+    .unit("B", "peak resident memory")
     .workload(format!(
         "the compare-mixed workload ({count} requests that each wait, then compute) with \
          {workers} workers, once per sample"

@@ -29,7 +29,7 @@ fn plan(ctx: &PlanContext) -> Plan {
         "A context switch: two threads, or two tasks, in ping-pong",
         Axis::Tasks,
     )
-    .x_label("round trips per run")
+    .x_label("round trips per run", "over {} round trip{s}")
     .workload(format!(
         "{trips} round trips of a number between two sides, each side waiting for the other's \
          message before sending its own; the time per handoff"

@@ -31,6 +31,7 @@ fn plan(ctx: &PlanContext) -> Plan {
         "time.sleep(0.001) in a loop, alone or beside a thread spinning in `while not stop: \
          n += 1`, at sys.setswitchinterval(switch_us / 1e6)",
     )
+    .metric("p90_latency_s", "90th percentile", "s")
     .budget(ctx.budget(Duration::from_secs(6)));
     for note in notes(
         version.clone(),

@@ -94,7 +94,7 @@ fn plan_waits(ctx: &PlanContext) -> Plan {
         "The seeds' waits in CPython: a thread pool and asyncio",
         Axis::Tasks,
     )
-    .x_label("waits (N)")
+    .x_label("waits (N)", "for {} wait{s}")
     .workload(format!(
         "N waits of {} ms, all started at once; each returns 1, the run their count",
         IO_WAIT.as_millis()

@@ -23,6 +23,7 @@ pub(super) const ENTRY: Entry = Entry {
 pub(super) const SWITCH_INTERVAL: Axis = Axis::Param {
     name: "switch_us",
     label: "switch interval (µs)",
+    phrase: "with a {} µs switch interval",
 };
 
 /// The I/O thread's blocking call.
@@ -55,6 +56,7 @@ fn plan(ctx: &PlanContext) -> Plan {
          alone (idle) or beside one thread running bytecode (with-spinner)",
         SLEEP.as_millis()
     ))
+    .metric("p90_latency_s", "90th percentile", "s")
     .note(format!(
         "value: the extra latency of one sleep, i.e. the time from entering allow_threads to \
          holding the GIL again, minus the {} ms asked for; each round's value is the median \

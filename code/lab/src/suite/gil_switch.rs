@@ -49,6 +49,8 @@ fn plan(ctx: &PlanContext) -> Plan {
     ))
     .baseline("serial")
     .cpu_bound()
+    .metric("handoffs", "hand-offs", "")
+    .metric("handoffs_per_sec", "hand-offs per second", "")
     .note(
         "value: elapsed time of one run; handoffs: how many times the GIL changed owner after \
          its first acquisition (switch_number − 1); handoffs_per_sec: handoffs over the \

@@ -35,7 +35,7 @@ fn sizes(_mode: Mode) -> Vec<usize> {
 fn plan(ctx: &PlanContext) -> Plan {
     let workers = ctx.logical_cpus;
     let mut builder = Plan::builder(ENTRY.id, "Granularity: iter vs par_iter", Axis::Tasks)
-        .x_label("items per pass (N)")
+        .x_label("items per pass (N)", "for {} item{s}")
         .workload(format!(
             "one pass maps tiny_task (a multiply) over 0..N and sums; par_iter runs on a \
              {workers}-thread pool built before the rounds, entered with install()"

@@ -36,7 +36,7 @@ fn plan(ctx: &PlanContext) -> Plan {
         "Two jobs: in turns on one thread, or at once on two",
         Axis::Workers,
     )
-    .x_label("threads")
+    .x_label("threads", "on {} thread{s}")
     .workload(format!(
         "two jobs of {chunks} calls of cpu_task ({CPU_TASK_ITERATIONS} multiply-adds each)"
     ))

@@ -41,6 +41,7 @@ pub(super) const LATENCY: Entry = Entry {
 const SIZE: Axis = Axis::Param {
     name: "bytes",
     label: "message size (bytes)",
+    phrase: "for {}-byte messages",
 };
 
 /// One message size, and the messages per run of each experiment at it in quick mode: about
@@ -87,7 +88,7 @@ fn throughput_plan(ctx: &PlanContext) -> Plan {
         "Messages between two sides: throughput",
         SIZE,
     )
-    .unit("B/s")
+    .unit("B/s", "throughput")
     .workload(
         "messages of one size sent one way, one after another; the other side checksums \
              every byte and answers with the sum",

@@ -47,7 +47,7 @@ const STRATEGIES: [(&str, Strategy); 5] = [
 fn plan(ctx: &PlanContext) -> Plan {
     let total = increments(ctx.mode);
     let mut builder = Plan::builder(ENTRY.id, "Counting from many threads", Axis::Workers)
-        .x_label("threads")
+        .x_label("threads", "on {} thread{s}")
         .workload(format!(
             "{total} increments of one count in all, shared equally among W threads"
         ))

@@ -23,7 +23,8 @@ use anyhow::{Context, Result, bail};
 use tokio::sync::watch;
 
 use super::{Axis, Entry, Plan, PlanContext, Sample, Trial, worker};
-use crate::limits::{grouped, thread_limits};
+use crate::limits::thread_limits;
+use crate::results::grouped;
 use crate::workloads::{IO_WAIT, async_wait, blocking_wait};
 
 /// The experiment, as the suite's registry lists it.
@@ -53,7 +54,9 @@ fn plan(ctx: &PlanContext) -> Plan {
         "Many waits at once: tokio tasks and threads",
         Axis::Tasks,
     )
-    .x_label("waits in flight at once (N)")
+    .x_label("waits in flight at once (N)", "for {} wait{s} at once")
+    .metric(VS_ONE_WAIT, "time as a multiple of one wait", "×")
+    .metric(SPAWNED, "spawning", "s")
     .workload(format!(
         "N waits of {} ms (a sleep), all in flight at once: each waiter is spawned, waits at \
          a gate that opens once all N are spawned, then sleeps",

@@ -55,8 +55,9 @@ fn plan(ctx: &PlanContext) -> Plan {
         "Memory per worker: threads and processes",
         super::Axis::Workers,
     )
-    .x_label("workers (threads or processes)")
-    .unit("B")
+    .x_label("workers (threads or processes)", "for {} worker{s}")
+    .unit("B", "resident memory per worker")
+    .metric("pss_bytes", "PSS per worker", "B")
     .workload(format!(
         "N workers, each running cpu_task with {WORK} iterations and then waiting until \
              all N have run; weighed while all are alive"

@@ -47,8 +47,12 @@ fn plan(ctx: &PlanContext) -> Plan {
         "Memory per waiting task, and per parked thread",
         Axis::Tasks,
     )
-    .x_label("tasks or threads waiting at once (N)")
-    .unit("B")
+    .x_label(
+        "tasks or threads waiting at once (N)",
+        "for {} waiting at once",
+    )
+    .unit("B", "resident memory per task or thread")
+    .metric("pss_bytes", "PSS per task or thread", "B")
     .workload(format!(
         "N tasks or threads, each running cpu_task with {WORK} iterations and then waiting \
          until all N have been weighed"

@@ -148,10 +148,16 @@ pub struct Plan {
     pub workload: String,
     /// Unit of the measured values (`s`).
     pub unit: &'static str,
+    /// What the measured values are, in a reader's words (`time` unless told otherwise).
+    pub value_name: &'static str,
     /// `workers`, `tasks` or a param name: what the x axis shows.
     pub x: &'static str,
     /// The x axis label on the page.
     pub x_label: &'static str,
+    /// How a sentence names one x, with `{}` for the number: `at {} producers`.
+    pub x_phrase: &'static str,
+    /// The extra metrics the trials report, by key: the name the page shows, and the unit.
+    pub metrics: Vec<(&'static str, &'static str, &'static str)>,
     /// Strategy speedups are read against.
     pub baseline: Option<&'static str>,
     /// Whether the parallel ceiling bounds this experiment's speedups.
@@ -178,16 +184,23 @@ pub enum Axis {
         name: &'static str,
         /// How the axis is labelled on the page.
         label: &'static str,
+        /// How a sentence names one value of it, with `{}` for the number: `with a {} µs
+        /// switch interval`.
+        phrase: &'static str,
     },
 }
 
 impl Axis {
-    /// The name `results.json` records, and the label the page shows.
-    fn name_and_label(self) -> (&'static str, &'static str) {
+    /// The name `results.json` records, the label the page shows, and a sentence's phrase.
+    fn names(self) -> (&'static str, &'static str, &'static str) {
         match self {
-            Axis::Workers => ("workers", "workers"),
-            Axis::Tasks => ("tasks", "tasks (N)"),
-            Axis::Param { name, label } => (name, label),
+            Axis::Workers => ("workers", "workers", "at {} worker{s}"),
+            Axis::Tasks => ("tasks", "tasks (N)", "at {} task{s}"),
+            Axis::Param {
+                name,
+                label,
+                phrase,
+            } => (name, label, phrase),
         }
     }
 }
@@ -196,7 +209,7 @@ impl Plan {
     /// Starts the plan of experiment `id`: values in seconds, no baseline, not CPU-bound,
     /// and no trials until they are added.
     pub fn builder(id: &'static str, title: impl Into<String>, axis: Axis) -> PlanBuilder {
-        let (x, x_label) = axis.name_and_label();
+        let (x, x_label, x_phrase) = axis.names();
         PlanBuilder {
             axis,
             plan: Plan {
@@ -204,8 +217,11 @@ impl Plan {
                 title: title.into(),
                 workload: String::new(),
                 unit: "s",
+                value_name: "time",
                 x,
                 x_label,
+                x_phrase,
+                metrics: Vec::new(),
                 baseline: None,
                 cpu_bound: false,
                 notes: Vec::new(),
@@ -229,15 +245,25 @@ impl PlanBuilder {
         self
     }
 
-    /// Labels the x axis otherwise than its axis does (`threads` for a worker count).
-    pub fn x_label(mut self, label: &'static str) -> Self {
+    /// Labels the x axis otherwise than its axis does (`threads` for a worker count), and
+    /// says how a sentence names one x of it (`at {} threads`).
+    pub fn x_label(mut self, label: &'static str, phrase: &'static str) -> Self {
         self.plan.x_label = label;
+        self.plan.x_phrase = phrase;
         self
     }
 
-    /// The unit of the values, when not seconds.
-    pub fn unit(mut self, unit: &'static str) -> Self {
+    /// The unit of the values, when not seconds, and what they are in a reader's words.
+    pub fn unit(mut self, unit: &'static str, value_name: &'static str) -> Self {
         self.plan.unit = unit;
+        self.plan.value_name = value_name;
+        self
+    }
+
+    /// Declares an extra metric the trials report under `key`: the name the page shows for
+    /// it, and its unit (as [`lab_results::MetricInfo::unit`] lists them).
+    pub fn metric(mut self, key: &'static str, name: &'static str, unit: &'static str) -> Self {
+        self.plan.metrics.push((key, name, unit));
         self
     }
 
@@ -284,9 +310,16 @@ impl PlanBuilder {
     /// # Panics
     ///
     /// On a mistake in the experiment's own code, caught by every test that builds its plan:
-    /// no budget, a baseline no trial runs, or a trial without the parameter the axis shows.
+    /// no budget, a baseline no trial runs, a trial without the parameter the axis shows, or
+    /// a phrase with no place for the number.
     pub fn build(self) -> Plan {
         let plan = self.plan;
+        assert!(
+            plan.x_phrase.matches("{}").count() == 1,
+            "{}: the x phrase `{}` needs one `{{}}` for the number",
+            plan.id,
+            plan.x_phrase
+        );
         assert!(
             plan.budget > Duration::ZERO,
             "{}: give the plan a budget",

@@ -24,7 +24,7 @@ use rand_chacha::ChaCha8Rng;
 use super::calibration;
 use super::plan::{Plan, Probe, Sample, Trial};
 use crate::machine::CpuTimes;
-use crate::results::{Experiment, Machine, PerRound, Point, Sampling, Trace};
+use crate::results::{Experiment, Machine, MetricInfo, PerRound, Point, Sampling, Trace};
 use crate::stats::{Estimate, MIN_FOR_INTERVAL, Summary};
 use crate::trace::Recording;
 
@@ -145,8 +145,21 @@ pub(super) fn measure(job: Job, progress: &Progress<'_>) -> Result<Measured> {
         title: plan.title,
         workload: plan.workload,
         unit: plan.unit.to_string(),
+        value_name: plan.value_name.to_string(),
         x: plan.x.to_string(),
         x_label: plan.x_label.to_string(),
+        x_phrase: plan.x_phrase.to_string(),
+        metrics: plan
+            .metrics
+            .iter()
+            .map(|&(key, name, unit)| {
+                let info = MetricInfo {
+                    name: name.to_string(),
+                    unit: unit.to_string(),
+                };
+                (key.to_string(), info)
+            })
+            .collect(),
         baseline: plan.baseline.map(str::to_string),
         cpu_bound: plan.cpu_bound,
         notes: plan.notes,
@@ -203,6 +216,7 @@ pub(super) fn measure(job: Job, progress: &Progress<'_>) -> Result<Measured> {
             run_unit(unit, &mut slots, calibration, &mut answers, plan.id, true)?;
         }
         rounds += 1;
+        undeclared_metrics(plan.id, &shell, &slots)?;
         let experiment = assemble(&shell, &slots, calibration.as_ref());
         let reached = widest_interval(&experiment);
         let per_round = measuring_since.elapsed() / rounds as u32;
@@ -224,6 +238,26 @@ pub(super) fn measure(job: Job, progress: &Progress<'_>) -> Result<Measured> {
     // After the rounds, so that recording never runs inside a measured round.
     let traces = slots.iter_mut().filter(|s| s.traced).map(record).collect();
     Ok(Measured { experiment, traces })
+}
+
+/// An error for a metric a trial reported and its plan did not declare: the page must name
+/// every metric it shows, and the plan is where its name and unit are written.
+fn undeclared_metrics(id: &str, shell: &Experiment, slots: &[Slot]) -> Result<()> {
+    for slot in slots {
+        if let Some(key) = slot
+            .extra
+            .keys()
+            .find(|key| !shell.metrics.contains_key(*key))
+        {
+            bail!(
+                "experiment {id}: {} ×{} reported the metric `{key}`, which its plan does not \
+                 declare; add `.metric(\"{key}\", NAME, UNIT)` to the plan",
+                slot.strategy,
+                slot.workers
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Runs recorded per traced configuration. One is at the mercy of a noisy neighbour (a
@@ -482,8 +516,11 @@ mod tests {
                 title: "t".into(),
                 workload: "w".into(),
                 unit: "s",
+                value_name: "time",
                 x: "workers",
                 x_label: "workers",
+                x_phrase: "at {} worker{s}",
+                metrics: vec![("calls", "calls", "")],
                 baseline: Some("serial"),
                 cpu_bound: true,
                 notes: vec![],
@@ -807,7 +844,7 @@ mod tests {
                 let extra = if calls.get() > 3 {
                     BTreeMap::new()
                 } else {
-                    BTreeMap::from([("handoffs".to_string(), 1.0)])
+                    BTreeMap::from([("calls".to_string(), 1.0)])
                 };
                 Sample {
                     value: 1.0,
@@ -818,5 +855,37 @@ mod tests {
         });
         let err = measured(job(vec![flaky], Duration::from_secs(60))).unwrap_err();
         assert!(err.to_string().contains("reported metrics"), "{err}");
+    }
+
+    /// A serial trial that reports the extra metric `key` in every round.
+    fn reporting(key: &'static str) -> Trial {
+        Trial::self_timed("serial", 1, 1, move || {
+            move || Sample {
+                value: 1.0,
+                extra: BTreeMap::from([(key.to_string(), 2.0)]),
+                answer: None,
+            }
+        })
+    }
+
+    #[test]
+    fn a_metric_the_plan_does_not_name_fails_the_run() {
+        let err = measured(job(vec![reporting("handoffs")], Duration::from_secs(60))).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("reported the metric `handoffs`, which its plan does not declare"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_plan_names_its_metrics_and_its_axis_in_the_results() {
+        let e = measured(job(vec![reporting("calls")], Duration::from_secs(60))).unwrap();
+        assert_eq!(e.metrics["calls"].name, "calls");
+        assert_eq!(e.metrics["calls"].unit, "");
+        assert_eq!(
+            (e.value_name.as_str(), e.x_phrase.as_str()),
+            ("time", "at {} worker{s}")
+        );
     }
 }

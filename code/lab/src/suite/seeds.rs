@@ -81,7 +81,7 @@ fn plan_waits(ctx: &PlanContext) -> Plan {
         "The seeds' waits in Rust: threads and tokio tasks",
         Axis::Tasks,
     )
-    .x_label("waits (N)")
+    .x_label("waits (N)", "for {} wait{s}")
     .workload(format!(
         "N waits of {} ms, all started at once; each answers 1, the run their count",
         IO_WAIT.as_millis()

@@ -27,6 +27,7 @@ pub(super) const ENTRY: Entry = Entry {
 const ALIVE: Axis = Axis::Param {
     name: "alive",
     label: "threads, processes or tasks alive at once",
+    phrase: "with {} alive at once",
 };
 
 /// Threads started per run: enough that one run is not a single clock reading.

@@ -13,8 +13,8 @@ use lab_results::{
 };
 
 use super::{Bound, Claim, Outcome, Scope, Value, Verdict, find};
-use crate::bench::extra_unit;
 use crate::format::{self, Kind};
+use crate::naming::{self, kind_of};
 
 /// One point, judged.
 struct Judged {
@@ -166,7 +166,7 @@ impl Claim {
         experiment: &'e Experiment,
         point: &Point,
     ) -> Result<Measured<'e>> {
-        let at = format!("at {} = {}", experiment.x, experiment.x_of(point));
+        let at = naming::point_phrase(experiment, experiment.x_of(point));
         let rounds = experiment.rounds();
         match &self.value {
             Value::Number(limit) => {
@@ -471,17 +471,5 @@ fn unpaired_ratio(mine: &Estimate, theirs: &Estimate) -> Estimate {
     Estimate {
         median: mine.median / theirs.median,
         interval,
-    }
-}
-
-/// How `metric` of `experiment` reads. Shared with `{{#measured}}`, so that the same figure
-/// reads the same in a table and in a claim.
-pub(crate) fn kind_of<'e>(experiment: &'e Experiment, metric: &Metric) -> Kind<'e> {
-    let unit = experiment.unit.as_str();
-    match metric {
-        Metric::Speedup => Kind::Ratio,
-        Metric::CeilingShare => Kind::Percent,
-        Metric::Value => Kind::Unit(unit),
-        Metric::Extra(name) => Kind::Unit(extra_unit(name, unit)),
     }
 }

@@ -31,16 +31,18 @@
 //!
 //! - `parse`: the sentence into a [`Claim`].
 //! - `judge`: a claim against `results.json` into a [`Verdict`].
+//! - `words`: the check in a reader's words, with the names and phrases of the results.
 //! - `render`: a verdict into the HTML the page shows.
 
 mod judge;
 mod parse;
 mod render;
+mod words;
 
 use anyhow::{Result, anyhow};
 use lab_results::{Experiment, Metric, Results};
 
-pub(crate) use judge::{estimate_of, kind_of, point_at};
+pub(crate) use judge::{estimate_of, point_at};
 pub(crate) use parse::{metric_named, parse_point};
 pub(crate) use render::{MARKS, render};
 
@@ -58,7 +60,8 @@ pub(crate) const DIRECTIVE: Directive = Directive {
         for id in claim.experiments() {
             lab.fresh(results, id)?;
         }
-        Ok(render(&claim, &claim.check(results)?, lab.legend()))
+        let words = claim.in_words(results)?;
+        Ok(render(&claim, &words, &claim.check(results)?, lab.legend()))
     },
 };
 
@@ -67,8 +70,10 @@ pub(crate) const DIRECTIVE: Directive = Directive {
 pub(crate) struct Claim {
     /// Experiment ID.
     pub(crate) experiment: String,
-    /// The sentence after the ID, as written.
+    /// The check after the ID, as written.
     pub(crate) statement: String,
+    /// The sentence a reader should see, if the claim gives one after ` | `.
+    pub(crate) sentence: Option<String>,
     strategy: String,
     metric: Metric,
     bound: Bound,

@@ -6,7 +6,8 @@ use lab_results::Metric;
 use super::{Bound, Claim, Scope, Value};
 
 const FORM: &str = "write it as `EXPERIMENT: STRATEGY METRIC is at most|at least|within P% of \
-                    VALUE at every point|at X = N`";
+                    VALUE at every point|at X = N`, then, if you like, ` | ` and the sentence a \
+                    reader should see";
 
 impl Claim {
     /// Parses the text after `{{#claim`.
@@ -14,7 +15,13 @@ impl Claim {
         let (experiment, statement) = text
             .split_once(':')
             .ok_or_else(|| anyhow!("claim `{text}` names no experiment; {FORM}"))?;
-        let statement = statement.trim();
+        let (statement, sentence) = match statement.split_once(" | ") {
+            Some((check, sentence)) => (check.trim(), Some(sentence.trim())),
+            None => (statement.trim(), None),
+        };
+        if sentence.is_some_and(str::is_empty) {
+            bail!("claim `{statement}` has an empty sentence after ` | `; {FORM}");
+        }
         let (subject, predicate) = statement
             .split_once(" is ")
             .ok_or_else(|| anyhow!("claim `{statement}` has no `is`; {FORM}"))?;
@@ -30,6 +37,7 @@ impl Claim {
         Ok(Claim {
             experiment: experiment.trim().to_string(),
             statement: statement.to_string(),
+            sentence: sentence.map(str::to_string),
             strategy: strategy.to_string(),
             metric: metric_named(metric),
             bound,

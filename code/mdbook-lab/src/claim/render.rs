@@ -61,24 +61,39 @@ pub(crate) fn mark_of(outcome: Outcome) -> &'static Mark {
         .expect("every outcome has a mark")
 }
 
-/// The claim as the page shows it; its mark links to `legend` (a page and anchor) if given.
-pub(crate) fn render(claim: &Claim, verdict: &Verdict, legend: Option<&str>) -> String {
-    let statement = escape(&claim.statement);
+/// The claim as the page shows it: the reader's sentence where the claim gives one, with the
+/// check in words and the figures after it, smaller; otherwise the check in words. `words`
+/// is the check as [`Claim::in_words`] writes it. The mark links to `legend` (a page and
+/// anchor) if given.
+pub(crate) fn render(
+    claim: &Claim,
+    words: &str,
+    verdict: &Verdict,
+    legend: Option<&str>,
+) -> String {
+    let (statement, checked) = match &claim.sentence {
+        Some(sentence) => (escape(sentence), format!("checked: {}; ", escape(words))),
+        None => (escape(words), String::new()),
+    };
     let measured = escape(&verdict.measured);
     let mark = mark_of(verdict.outcome);
     let detail = match verdict.outcome {
         Outcome::Held => {
-            format!("<span class=\"lab-claim-measured\">(measured: {measured})</span>")
+            format!("<span class=\"lab-claim-measured\">({checked}measured: {measured})</span>")
         }
-        Outcome::Failed => {
-            format!("<strong>did not hold on this machine: measured {measured}</strong>")
-        }
+        Outcome::Failed => format!(
+            "<strong>did not hold on this machine: measured {measured}</strong>{}",
+            aside(&checked)
+        ),
         Outcome::Unsettled => format!(
             "<strong>not settled on this machine: {}</strong> \
-             <span class=\"lab-claim-measured\">(measured: {measured})</span>",
+             <span class=\"lab-claim-measured\">({checked}measured: {measured})</span>",
             escape(verdict.why.as_deref().unwrap_or("no interval"))
         ),
-        Outcome::NotChecked => format!("<strong>not checked on this machine: {measured}</strong>"),
+        Outcome::NotChecked => format!(
+            "<strong>not checked on this machine: {measured}</strong>{}",
+            aside(&checked)
+        ),
     };
     let (class, symbol, label, meaning) = (mark.class, mark.symbol, mark.label, mark.meaning);
     // A link, not a bare span, so that a reader who meets a mark before its explanation can
@@ -98,4 +113,13 @@ pub(crate) fn render(claim: &Claim, verdict: &Verdict, legend: Option<&str>) -> 
         "<span class=\"lab-claim lab-claim-{class}\" title=\"{label}: {meaning}\">{mark_html} \
          {statement} {detail}</span>"
     )
+}
+
+/// The check, smaller, after a verdict that leads with its own words; nothing if there is no
+/// sentence (then the check itself leads).
+fn aside(checked: &str) -> String {
+    match checked.strip_suffix("; ") {
+        Some(check) => format!(" <span class=\"lab-claim-measured\">({check})</span>"),
+        None => String::new(),
+    }
 }

@@ -21,7 +21,7 @@ fn point(strategy: &str, workers: usize, rounds: Vec<f64>) -> Point {
 /// takes 1.02 s; noisy ×1 takes 1 s, and noisy ×2 has speedups spread evenly over
 /// 0.99–1.21, an interval (the 2nd to the 8th of nine) straddling 1.1.
 fn experiment() -> Experiment {
-    fixture::experiment(vec![
+    let mut e = fixture::experiment(vec![
         point("serial", 1, vec![1.0; 9]),
         point("rayon", 1, vec![1.0; 9]),
         point("rayon", 2, vec![0.8; 9]),
@@ -33,7 +33,9 @@ fn experiment() -> Experiment {
             2,
             spread(1.1, 0.1).iter().map(|s| 1.0 / s).collect(),
         ),
-    ])
+    ]);
+    fixture::declare(&mut e, "handoffs", "hand-offs", "");
+    e
 }
 
 /// `experiment()` as `e`; a copy whose values are 10% higher as `e-python`; one that could
@@ -72,12 +74,19 @@ fn verdict(text: &str) -> Verdict {
     Claim::parse(text).unwrap().check(&results()).unwrap()
 }
 
+/// The claim `text` as the page shows it, with verdict `v`.
+fn shown(text: &str, v: &Verdict, legend: Option<&str>) -> String {
+    let claim = Claim::parse(text).unwrap();
+    let words = claim.in_words(&results()).unwrap();
+    render(&claim, &words, v, legend)
+}
+
 #[test]
 fn a_claim_whose_whole_interval_holds_shows_the_deciding_value() {
     let v = verdict("e: gil speedup is at most 1.1× at every point");
     assert_eq!(v.outcome, Outcome::Held);
     // The point with the least room (1.00× at one worker) is the one shown.
-    assert_eq!(v.measured, "1.00× [1.00–1.00] at workers = 1");
+    assert_eq!(v.measured, "1.00× [1.00–1.00] at 1 worker");
     let v = verdict("e: rayon speedup is at least 1.2 at workers = 2");
     assert_eq!(v.outcome, Outcome::Held, "{v:?}");
 }
@@ -86,12 +95,8 @@ fn a_claim_whose_whole_interval_holds_shows_the_deciding_value() {
 fn a_claim_whose_whole_interval_fails_is_reported_with_its_measurement() {
     let v = verdict("e: rayon speedup is at least 1.5× at workers = 2");
     assert_eq!(v.outcome, Outcome::Failed);
-    assert_eq!(v.measured, "1.25× [1.25–1.25] at workers = 2");
-    let html = render(
-        &Claim::parse("e: rayon speedup is at least 1.5× at workers = 2").unwrap(),
-        &v,
-        None,
-    );
+    assert_eq!(v.measured, "1.25× [1.25–1.25] at 2 workers");
+    let html = shown("e: rayon speedup is at least 1.5× at workers = 2", &v, None);
     assert!(html.contains("lab-claim-failed"), "{html}");
     assert!(html.contains("did not hold on this machine: measured 1.25× [1.25–1.25]"));
     assert!(html.contains("aria-label=\"did not hold\""), "{html}");
@@ -100,8 +105,8 @@ fn a_claim_whose_whole_interval_fails_is_reported_with_its_measurement() {
 #[test]
 fn a_mark_links_to_the_legend_and_says_in_words_what_it_means() {
     let text = "e: rayon speedup is at least 1.5× at workers = 2";
-    let html = render(
-        &Claim::parse(text).unwrap(),
+    let html = shown(
+        text,
         &verdict(text),
         Some("01-introduction.html#lab-legend"),
     );
@@ -128,7 +133,7 @@ fn an_interval_across_the_bound_is_not_settled() {
         v.why.as_deref(),
         Some("the interval 1.02–1.18× straddles the bound 1.10×")
     );
-    let html = render(&Claim::parse(text).unwrap(), &v, None);
+    let html = shown(text, &v, None);
     assert!(html.contains("lab-claim-unsettled"), "{html}");
     assert!(html.contains("not settled on this machine: the interval 1.02–1.18×"));
     assert!(html.contains("aria-label=\"not settled\""), "{html}");
@@ -138,7 +143,7 @@ fn an_interval_across_the_bound_is_not_settled() {
     // … and one that fails outweighs both.
     let v = verdict("e: noisy speedup is at least 1.15× at every point");
     assert_eq!(v.outcome, Outcome::Failed);
-    assert_eq!(v.measured, "1.00× [1.00–1.00] at workers = 1");
+    assert_eq!(v.measured, "1.00× [1.00–1.00] at 1 worker");
 }
 
 #[test]
@@ -188,7 +193,7 @@ fn a_share_of_the_ceiling_uses_the_ceiling_of_the_same_rounds() {
     assert_eq!(v.outcome, Outcome::Held);
     assert_eq!(
         v.measured,
-        "1.25× [1.25–1.25] at workers = 2, 104% [104–104] of the attainable 1.20×"
+        "1.25× [1.25–1.25] at 2 workers, 104% [104–104] of the attainable 1.20×"
     );
     let v = verdict("e: rayon speedup is at least 110% of ceiling at workers = 2");
     assert_eq!(v.outcome, Outcome::Failed);
@@ -213,7 +218,7 @@ fn within_compares_with_another_experiment_by_its_intervals() {
     assert_eq!(v.outcome, Outcome::Held, "{v:?}");
     assert_eq!(
         v.measured,
-        "1.02 s [1.02–1.02] at workers = 2 against gil in e-python 1.12 s [1.12–1.12]: ratio 0.91× [0.91–0.91]"
+        "1.02 s [1.02–1.02] at 2 workers against gil in e-python 1.12 s [1.12–1.12]: ratio 0.91× [0.91–0.91]"
     );
     let v = verdict("e: gil median is within 5% of gil median in e-python at every point");
     assert_eq!(v.outcome, Outcome::Failed, "{v:?}");
@@ -248,7 +253,7 @@ fn a_claim_on_an_experiment_that_could_not_run_is_not_checked() {
         "{}",
         v.measured
     );
-    let html = render(&Claim::parse(text).unwrap(), &v, None);
+    let html = shown(text, &v, None);
     assert!(html.contains("not checked on this machine"), "{html}");
 }
 
@@ -330,6 +335,7 @@ fn amdahl_results() -> Results {
         point("no-share", 2, vec![0.9; 9]),
     ]);
     e.x = "serial_pct".into();
+    e.x_phrase = "at a serial share of {}%".into();
     e.derive_ratios();
     fixture::results(vec![("a", e)])
 }
@@ -342,7 +348,7 @@ fn amdahl_predicts_from_the_serial_share_and_the_ceiling_of_each_round() {
     assert_eq!(v.outcome, Outcome::Held, "{v:?}");
     assert_eq!(
         v.measured,
-        "1.09× [1.09–1.09] at serial_pct = 50 against Amdahl's 1.09× [1.09–1.09]: ratio \
+        "1.09× [1.09–1.09] at a serial share of 50% against Amdahl's 1.09× [1.09–1.09]: ratio \
          1.00× [1.00–1.00]; the serial share it implies: 50% [50–50]"
     );
     let v = check("a: short speedup is within 10% of Amdahl at serial_pct = 50").unwrap();
@@ -357,5 +363,29 @@ fn amdahl_predicts_from_the_serial_share_and_the_ceiling_of_each_round() {
     assert!(
         err("a: on-law median is within 10% of Amdahl at serial_pct = 50")
             .contains("`Amdahl` predicts speedups"),
+    );
+}
+
+#[test]
+fn a_readers_sentence_leads_and_the_check_follows_in_words() {
+    let text = "e: rayon speedup is at least 1.05× at workers = 2 | Two threads beat one";
+    let html = shown(text, &verdict(text), None);
+    assert!(
+        html.contains("</span> Two threads beat one <span"),
+        "{html}"
+    );
+    assert!(
+        html.contains("(checked: speedup of rayon is at least 1.05× at 2 workers; measured: "),
+        "{html}"
+    );
+    let failing = "e: rayon speedup is at least 2× at workers = 2 | Two threads double it";
+    let html = shown(failing, &verdict(failing), None);
+    assert!(
+        html.contains("did not hold on this machine: measured 1.25×"),
+        "{html}"
+    );
+    assert!(
+        html.contains("(checked: speedup of rayon is at least 2.00× at 2 workers)"),
+        "{html}"
     );
 }
