@@ -1,7 +1,10 @@
 //! `{{#bench ID}}`: an experiment as a table, a chart and the machine it was measured on.
+//! `{{#bench ID: STRATEGY…}}` shows only those strategies' rows, for a page that discusses a
+//! few of them, and links to the page that shows the whole table.
 //!
 //! ```text
 //! {{#bench cpu-bound}}
+//! {{#bench spawn-cost: spawn process}}
 //! ```
 //! becomes
 //! ```text
@@ -10,8 +13,11 @@
 //!   <table class="lab-bench-table">… one row per strategy and x, each figure with its 95% interval …</table>
 //!   <div class="lab-chart"><svg …></div>
 //!   <ul class="lab-notes">…</ul>
-//!   <p class="lab-sampling">how many rounds, how tight the intervals got</p>
-//!   <p class="lab-machine">Measured on …, its ceiling, how much the host stole</p>
+//!   <details class="lab-how"><summary>the ceiling the table was read against, the rounds,
+//!     the machine, in one line</summary>
+//!     <p class="lab-sampling">how many rounds, how tight the intervals got</p>
+//!     <p class="lab-machine">Measured on …, the suite's calibration, how much the host stole</p>
+//!   </details>
 //!   <details class="lab-reference">… one per reference run that measured it (see `reference`) …</details>
 //! </figure>
 //! ```
@@ -29,16 +35,66 @@ use crate::{chart, reference};
 /// `{{#bench ID}}`, as the registry lists it.
 pub(crate) const DIRECTIVE: Directive = Directive {
     name: "bench",
-    usage: "{{#bench ID}}",
+    usage: "{{#bench ID[: STRATEGY…]}}",
     becomes: "the experiment's table, each figure with its 95% interval; its chart; how its \
-              rounds went; and the machine it was measured on",
-    render: |lab, id| {
+              rounds went; and the machine it was measured on (with strategies named, only \
+              their rows, and a link to the whole table)",
+    render: |lab, argument| {
+        let (id, only) = match argument.split_once(':') {
+            Some((id, only)) => (id.trim(), only.split_whitespace().collect()),
+            None => (argument, Vec::new()),
+        };
         let results = lab.results()?;
         let experiment = lab.fresh(results, id)?;
-        let references = reference::beside(lab.reference_runs()?, id);
-        Ok(render(id, experiment, &references))
+        if only.is_empty() {
+            let references = reference::beside(lab.reference_runs()?, id);
+            return Ok(render(id, experiment, &references));
+        }
+        let whole = lab.shown().and_then(|shown| shown.whole.get(id));
+        render_only(id, experiment, &only, whole)
     },
 };
+
+/// The figure with only the rows of `only`, and a line saying so that links to `whole`, the
+/// page with the whole table, where the book has one.
+fn render_only(
+    id: &str,
+    experiment: &Experiment,
+    only: &[&str],
+    whole: Option<&crate::directive::Page>,
+) -> anyhow::Result<String> {
+    let strategies = experiment.strategies();
+    if let Some(unknown) = only.iter().find(|s| !strategies.contains(s)) {
+        anyhow::bail!(
+            "{{{{#bench {id}: …}}}} names `{unknown}`, which {id} did not measure; it has {}",
+            strategies.join(", ")
+        );
+    }
+    let mut part = experiment.clone();
+    part.series
+        .retain(|point| only.contains(&point.strategy.as_str()));
+    let where_whole = whole.map_or_else(
+        || " of the whole table".to_string(),
+        |page| {
+            format!(
+                "; the whole table is in <a href=\"{}#bench-{}\">{}</a>",
+                escape(&page.href),
+                escape(id),
+                escape(&page.title)
+            )
+        },
+    );
+    let line = format!(
+        "<p class=\"lab-only\">Only the rows of {}{where_whole}.</p>",
+        only.iter()
+            .map(|s| format!("<code>{}</code>", escape(s)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let html = render(id, &part, "");
+    // The line goes first inside the figure, under its caption.
+    Ok(html.replacen("</figcaption>", &format!("</figcaption>{line}"), 1))
+}
 
 /// The whole figure for experiment `id`, with `references` (the reference runs' HTML) last
 /// inside it, so that they read as part of this figure, not as a figure of their own.
@@ -81,6 +137,13 @@ pub(crate) fn how_it_was_measured(experiment: &Experiment) -> String {
         }
         html.push_str("</ul>");
     }
+    // Folded: a reader checks how a table was measured sometimes, not at every table. The
+    // summary keeps the one figure the table is read against: its own ceiling.
+    let _ = write!(
+        html,
+        "<details class=\"lab-how\"><summary>{}</summary>",
+        summary_line(experiment)
+    );
     if !experiment.series.is_empty() {
         let _ = write!(
             html,
@@ -90,10 +153,33 @@ pub(crate) fn how_it_was_measured(experiment: &Experiment) -> String {
     }
     let _ = write!(
         html,
-        "<p class=\"lab-machine\">{}</p>",
+        "<p class=\"lab-machine\">{}</p></details>",
         machine_line(experiment)
     );
     html
+}
+
+/// The one line a reader sees under a table: the ceiling it was read against (a CPU-bound
+/// experiment's own), then the rounds and the machine, briefly.
+pub(crate) fn summary_line(experiment: &Experiment) -> String {
+    let machine = &experiment.machine;
+    let mut parts = Vec::new();
+    if let Some(own) = &experiment.ceiling {
+        parts.push(format!(
+            "Read against a parallel ceiling of {}, measured in these rounds",
+            format::estimate(&own.estimate, Kind::Ratio)
+        ));
+    }
+    if !experiment.series.is_empty() {
+        parts.push(format!("{} rounds", experiment.sampling.rounds));
+    }
+    parts.push(format!(
+        "{} logical CPUs, {} suite, {}",
+        machine.logical_cpus,
+        escape(&machine.mode),
+        escape(day(machine))
+    ));
+    format!("{}. How it was measured", parts.join(" · "))
 }
 
 /// The day `machine` measured on, `2026-11-22`, without the time of day.
@@ -206,8 +292,11 @@ pub(crate) fn table(experiment: &Experiment) -> String {
         let _ = write!(html, "<th>{}</th>", escape(&capitalized(&name)));
     }
     html.push_str("</tr></thead><tbody>");
+    let mut past_the_ceiling = false;
     for point in &experiment.series {
-        html.push_str(&row(experiment, point, &extras));
+        let (cells, past) = row(experiment, point, &extras);
+        html.push_str(&cells);
+        past_the_ceiling |= past;
     }
     if experiment.series.is_empty() {
         html.push_str(
@@ -215,16 +304,31 @@ pub(crate) fn table(experiment: &Experiment) -> String {
         );
     }
     html.push_str("</tbody></table></div>");
+    if past_the_ceiling {
+        let _ = write!(html, "<p class=\"lab-over-note\">{PAST_THE_CEILING}</p>");
+    }
     html
 }
+
+/// The mark on a figure that passes what the machine can give, and what it means.
+const PAST_MARK: &str = "<span class=\"lab-over\" title=\"past what the machine can give: \
+                         see the note under the table\">*</span>";
+
+/// The note under a table that has a [`PAST_MARK`]: why a share can pass 100%.
+const PAST_THE_CEILING: &str = "* Past what the machine can give: over 100% of the ceiling, or \
+    a speedup beyond the number of CPUs. Each figure is a ratio taken within one round, and a \
+    round whose one-thread run, or whose measurement of the ceiling, the host slowed down gives \
+    a ratio above what the machine can really do. Read such a figure as \"at the ceiling\".";
 
 fn has_ceiling_share(experiment: &Experiment) -> bool {
     experiment.baseline.is_some() && experiment.ceiling.is_some()
 }
 
-fn row(experiment: &Experiment, point: &Point, extras: &[String]) -> String {
+/// One row of the table, and whether a figure in it passed what the machine can give.
+fn row(experiment: &Experiment, point: &Point, extras: &[String]) -> (String, bool) {
     let unit = experiment.unit.as_str();
     let mut html = String::from("<tr>");
+    let mut past = false;
     let _ = write!(
         html,
         "<td>{}</td><td>{}</td>{}",
@@ -233,10 +337,18 @@ fn row(experiment: &Experiment, point: &Point, extras: &[String]) -> String {
         cell(Some(&point.value.estimate), Kind::Unit(unit))
     );
     if experiment.baseline.is_some() {
-        html.push_str(&cell(point.speedup.as_ref(), Kind::Ratio));
+        let cpus = experiment.machine.logical_cpus as f64;
+        let over = experiment.cpu_bound && reaches_past(point.speedup.as_ref(), cpus);
+        html.push_str(&marked(cell(point.speedup.as_ref(), Kind::Ratio), over));
+        past |= over;
     }
     if has_ceiling_share(experiment) {
-        html.push_str(&cell(point.ceiling_share.as_ref(), Kind::Percent));
+        let over = reaches_past(point.ceiling_share.as_ref(), 1.0);
+        html.push_str(&marked(
+            cell(point.ceiling_share.as_ref(), Kind::Percent),
+            over,
+        ));
+        past |= over;
     }
     for key in extras {
         let metric = Metric::Extra(key.clone());
@@ -247,7 +359,25 @@ fn row(experiment: &Experiment, point: &Point, extras: &[String]) -> String {
         ));
     }
     html.push_str("</tr>");
-    html
+    (html, past)
+}
+
+/// Whether `estimate` (its median, or the top of its interval) passes `limit`, by more than
+/// the rounding a table shows.
+fn reaches_past(estimate: Option<&Estimate>, limit: f64) -> bool {
+    estimate.is_some_and(|e| {
+        let top = e.interval.map_or(e.median, |[_, high]| high);
+        top > limit * 1.005
+    })
+}
+
+/// A cell with [`PAST_MARK`] after its median, if `over`.
+fn marked(cell: String, over: bool) -> String {
+    const INTERVAL: &str = " <span class=\"lab-ci\">";
+    match (over, cell.find(INTERVAL)) {
+        (true, Some(at)) => format!("{}{PAST_MARK}{}", &cell[..at], &cell[at..]),
+        _ => cell,
+    }
 }
 
 /// One figure with its interval, or a dash where there is none (no baseline at this size).
@@ -303,5 +433,81 @@ mod tests {
         assert!(!html.contains("pss_bytes"), "a key on the page: {html}");
         assert!(html.contains("<td>10,000</td>"), "{html}");
         assert!(html.contains("<td>45.6 kB "), "the contract's unit: {html}");
+    }
+
+    #[test]
+    fn one_ceiling_in_the_line_under_the_table_and_the_rest_folded() {
+        let e = fixture::experiment(vec![
+            fixture::uniform("serial", 1, 8, 1.0),
+            fixture::uniform("rayon", 2, 8, 0.9),
+        ]);
+        let html = how_it_was_measured(&e);
+        let summary = &html[html.find("<summary>").unwrap()..html.find("</summary>").unwrap()];
+        assert!(
+            summary.contains("Read against a parallel ceiling of 1.20× [1.20–1.20]"),
+            "{summary}"
+        );
+        assert!(
+            !summary.contains("calibration"),
+            "one ceiling only: {summary}"
+        );
+        assert!(
+            html.contains("the suite's calibration read"),
+            "folded: {html}"
+        );
+    }
+
+    #[test]
+    fn a_share_past_the_ceiling_is_marked_and_explained() {
+        // rayon ×2 is 1.5× faster than serial; the fixture's ceiling is 1.2, so 125% of it.
+        let e = fixture::experiment(vec![
+            fixture::uniform("serial", 1, 8, 1.0),
+            fixture::uniform("rayon", 2, 8, 1.0 / 1.5),
+        ]);
+        let html = table(&e);
+        assert!(html.contains("<td>125%<span class=\"lab-over\""), "{html}");
+        assert!(
+            html.contains("<p class=\"lab-over-note\">* Past what the machine can give"),
+            "{html}"
+        );
+        let within = table(&fixture::experiment(vec![
+            fixture::uniform("serial", 1, 8, 1.0),
+            fixture::uniform("rayon", 2, 8, 0.9),
+        ]));
+        assert!(!within.contains("lab-over"), "{within}");
+    }
+
+    #[test]
+    fn a_bench_shown_again_keeps_the_rows_it_names_and_links_to_the_whole() {
+        let e = fixture::experiment(vec![
+            fixture::uniform("serial", 1, 8, 1.0),
+            fixture::uniform("rayon", 2, 8, 0.9),
+            fixture::uniform("threads", 2, 8, 0.8),
+        ]);
+        let whole = crate::directive::Page {
+            title: "Threads".into(),
+            href: "04-threads.html".into(),
+        };
+        let html = render_only("cpu-bound", &e, &["serial", "threads"], Some(&whole)).unwrap();
+        assert!(
+            html.contains("<td>threads</td>") && html.contains("<td>serial</td>"),
+            "{html}"
+        );
+        assert!(!html.contains("<td>rayon</td>"), "{html}");
+        assert!(
+            html.contains(
+                "the whole table is in <a href=\"04-threads.html#bench-cpu-bound\">Threads</a>"
+            ),
+            "{html}"
+        );
+        let err = render_only("cpu-bound", &e, &["tokio"], None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(
+                "names `tokio`, which cpu-bound did not measure; it has serial, rayon, threads"
+            ),
+            "{err}"
+        );
     }
 }

@@ -36,12 +36,14 @@ pub(crate) const DIRECTIVE: Directive = Directive {
 
 pub(crate) use crate::directive::Page;
 
-/// Every experiment a `{{#bench}}` shows, with its pages in book order; and the IDs in the
-/// order they first appear.
+/// Every experiment a `{{#bench}}` shows, with its pages in book order; the IDs in the
+/// order they first appear; and, for each, the first page that shows its whole table (a
+/// bench that shows only some strategies links there).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Shown {
     pub(crate) pages: BTreeMap<String, Vec<Page>>,
     pub(crate) order: Vec<String>,
+    pub(crate) whole: BTreeMap<String, Page>,
 }
 
 /// Finds every `{{#bench ID}}` in `book`, before any chapter is rendered; `src` is where the
@@ -49,7 +51,16 @@ pub(crate) struct Shown {
 pub(crate) fn index(book: &Book, src: &Path) -> Shown {
     let mut shown = Shown::default();
     for (page, found) in directive::in_book(book, src, "bench") {
-        let id = found.argument;
+        let (id, only) = match found.argument.split_once(':') {
+            Some((id, only)) => (id.trim().to_string(), !only.trim().is_empty()),
+            None => (found.argument.clone(), false),
+        };
+        if !only {
+            shown
+                .whole
+                .entry(id.clone())
+                .or_insert_with(|| page.clone());
+        }
         let pages = shown.pages.entry(id.clone()).or_default();
         if pages.is_empty() {
             shown.order.push(id);

@@ -16,8 +16,11 @@ pub(crate) use lab_results::grouped as count;
 /// What kind of quantity a number is, which decides how it is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind<'u> {
-    /// A speedup or another ratio: `1.18×`.
+    /// A speedup: `1.18×`, and below 0.01 how many times slower (`256× slower`).
     Ratio,
+    /// One quantity over another, such as two strategies' times: `0.0082×`. Never "slower",
+    /// since a small ratio of times means faster.
+    Multiple,
     /// A share: `93%`.
     Percent,
     /// A value in a unit: `s` is scaled to ms, µs or ns; any other unit (`msg/s`, `B`, or
@@ -84,7 +87,7 @@ fn parts(value: f64, reference: f64, kind: Kind<'_>) -> (String, String) {
         Kind::Ratio if slower(reference, kind) && value > 0.0 => {
             (three_significant(1.0 / value), "× slower".into())
         }
-        Kind::Ratio => (ratio(value), "×".into()),
+        Kind::Ratio | Kind::Multiple => (ratio(value), "×".into()),
         // `+ 0.0` turns a rounded -0 into 0, so a share just below zero reads `0%`, not `-0%`.
         Kind::Percent => (format!("{:.0}", (value * 100.0).round() + 0.0), "%".into()),
         Kind::Unit("s") => {
@@ -190,6 +193,11 @@ mod tests {
         };
         assert_eq!(estimate(&slow, Kind::Ratio), "256× slower [233–278]");
         assert_eq!(range(0.0036, 0.0043, Kind::Ratio), "233–278× slower");
+        assert_eq!(
+            one(0.0082, Kind::Multiple),
+            "0.0082×",
+            "a ratio of times is no slowdown"
+        );
     }
 
     #[test]

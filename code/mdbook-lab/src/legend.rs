@@ -26,7 +26,7 @@ pub(crate) const ANCHOR: &str = "lab-legend";
 /// `{{#legend}}`, as the registry lists it.
 pub(crate) const DIRECTIVE: Directive = Directive {
     name: "legend",
-    usage: "{{#legend}} or {{#legend compact}}",
+    usage: "{{#legend [compact]}}",
     becomes: "a box saying what the figures and the claims' marks mean; every mark links to \
               the first full one",
     render: |lab, argument| match argument {

@@ -216,7 +216,7 @@ fn an_unclosed_directive_says_how_to_write_it() {
     let err = error_of(f.render("# T\n{{#bench cpu-bound\n"));
     assert!(
         err.starts_with(
-            "book/ch.md:2: `{{#bench` is not closed on its line; write it as `{{#bench ID}}`"
+            "book/ch.md:2: `{{#bench` is not closed on its line; write it as `{{#bench ID[: STRATEGY…]}}`"
         ),
         "{err}"
     );
@@ -614,7 +614,9 @@ fn bench_shows_each_reference_run_folded_under_its_figure() {
     fs::write(f.dir.join("work.rs"), "fn work() -> u64 { 1 }\n").unwrap();
 
     let html = f.render("{{#bench cpu-bound}}").unwrap();
-    let own_end = html.find("<details").expect("a reference run is shown");
+    let own_end = html
+        .find("<details class=\"lab-reference\">")
+        .expect("a reference run is shown");
     let (own, references) = html.split_at(own_end);
     // This build's figure is as it was, and comes first.
     assert!(own.contains("<td>1.11× <span class=\"lab-ci\">[1.11–1.11]</span></td>"));

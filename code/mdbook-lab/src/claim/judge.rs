@@ -245,12 +245,12 @@ impl Claim {
                 Ok(Measured {
                     quantity,
                     limit: 1.0,
-                    kind: Kind::Ratio,
+                    kind: Kind::Multiple,
                     shown: format!(
                         "{} {at} against {strategy}{place} {}: ratio {}",
                         format::estimate(&mine, kind_of(experiment, &self.metric)),
                         format::estimate(&theirs, kind_of(other_experiment, metric)),
-                        format::estimate(&quantity, Kind::Ratio)
+                        format::estimate(&quantity, Kind::Multiple)
                     ),
                     rounds: rounds.min(other_experiment.rounds()),
                 })
