@@ -84,6 +84,8 @@ pub struct Lab {
     numbering: OnceCell<numbering::Numbering>,
     /// Where the book's first full `{{#legend}}` is, which every claim's mark links to.
     legend: OnceCell<Option<String>>,
+    /// The chapter's compact claims, waiting for their `{{#claim-notes}}`.
+    claim_notes: claim::Notes,
 }
 
 impl Lab {
@@ -99,6 +101,7 @@ impl Lab {
             shown: OnceCell::new(),
             numbering: OnceCell::new(),
             legend: OnceCell::new(),
+            claim_notes: claim::Notes::default(),
         }
     }
 
@@ -172,6 +175,11 @@ impl Lab {
         self.legend.get().and_then(Option::as_deref)
     }
 
+    /// The compact claims of the chapter being rendered.
+    pub(crate) fn claim_notes(&self) -> &claim::Notes {
+        &self.claim_notes
+    }
+
     /// The results file.
     pub(crate) fn results_path(&self) -> &Path {
         &self.results_path
@@ -194,6 +202,7 @@ impl Lab {
     /// text as written; `content` is the text after mdBook's `links` preprocessor.
     pub fn render_chapter(&self, file: &Path, source: &str, content: &str) -> Result<String> {
         let shown = display_path(&self.root, file);
+        self.claim_notes.start_chapter();
         let mut errors = includes::check(file, &shown, source);
         errors.extend(playground::check(&shown, source, content));
         let content = dedent::excerpts(source, content);
@@ -223,6 +232,9 @@ impl Lab {
             }
         }
         out.push_str(&content[rest..]);
+        if let Err(err) = self.claim_notes.end_chapter() {
+            errors.push(format!("{}: {err:#}", shown.display()));
+        }
         if errors.is_empty() {
             Ok(out)
         } else {

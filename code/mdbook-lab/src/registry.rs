@@ -26,6 +26,7 @@ pub(crate) struct Directive {
 pub(crate) const REGISTRY: &[Directive] = &[
     bench::DIRECTIVE,
     claim::DIRECTIVE,
+    claim::NOTES_DIRECTIVE,
     crossover::DIRECTIVE,
     experiments::DIRECTIVE,
     legend::DIRECTIVE,

@@ -211,6 +211,37 @@ fn an_unknown_directive_fails_with_file_and_line() {
 }
 
 #[test]
+fn a_compact_claim_shows_its_figure_and_its_notes_show_it_whole() {
+    let f = Fixture::new("compact-claims");
+    f.write_results("CPU");
+    let claim = "{{#claim compact cpu-bound: rayon speedup is at least 1.05× at workers = 2 | \
+                 Two threads beat one}}";
+    let html = f
+        .render(&format!(
+            "| a | {claim} |\n|---|---|\n\n{{{{#claim-notes}}}}\n"
+        ))
+        .unwrap();
+    assert!(
+        html.contains("<a class=\"lab-claim-note\" href=\"#claim-note-1\""),
+        "{html}"
+    );
+    assert!(
+        html.contains(">1.11× [1.11–1.11]</a>"),
+        "the cell keeps its figure: {html}"
+    );
+    assert!(
+        html.contains("<li id=\"claim-note-1\"><span class=\"lab-claim lab-claim-held\""),
+        "{html}"
+    );
+    assert!(html.contains("Two threads beat one"), "{html}");
+    let err = error_of(f.render(&format!("| a | {claim} |\n|---|---|\n")));
+    assert!(
+        err.contains("1 compact claim(s) have no `{{#claim-notes}}` after them"),
+        "{err}"
+    );
+}
+
+#[test]
 fn an_unclosed_directive_says_how_to_write_it() {
     let f = Fixture::new("unclosed");
     let err = error_of(f.render("# T\n{{#bench cpu-bound\n"));
@@ -230,7 +261,7 @@ fn the_directives_table_lists_the_registry_and_is_marked() {
         html.starts_with("<div data-lab-directive=\"directives\""),
         "{html}"
     );
-    assert!(html.contains("<code>{{#claim ID:"), "{html}");
+    assert!(html.contains("<code>{{#claim [compact] ID:"), "{html}");
     let err = error_of(f.render("{{#directives please}}"));
     assert!(err.contains("takes no argument"), "{err}");
 }

@@ -23,6 +23,7 @@ struct Judged {
     /// as a share of the bound: the point with the least is the one shown.
     slack: f64,
     measured: String,
+    headline: String,
     why: Option<String>,
 }
 
@@ -35,6 +36,8 @@ struct Measured<'e> {
     kind: Kind<'e>,
     /// The figures, as the page shows them.
     shown: String,
+    /// The one figure the bound judged, for a claim shown compactly: `81% of the ceiling`.
+    headline: String,
     /// Rounds behind the interval.
     rounds: usize,
 }
@@ -49,6 +52,7 @@ impl Claim {
             return Ok(Verdict {
                 outcome: Outcome::NotChecked,
                 measured: format!("{skipped} was not measured ({why})"),
+                headline: "not measured here".to_string(),
                 why: None,
             });
         }
@@ -68,6 +72,7 @@ impl Claim {
         Ok(Verdict {
             outcome: worst.outcome,
             measured: worst.measured,
+            headline: worst.headline,
             why: worst.why,
         })
     }
@@ -126,7 +131,7 @@ impl Claim {
             } else {
                 "no 95% interval could be formed (a value reaches zero)".to_string()
             };
-            return Ok(unsettled(measured.shown, why));
+            return Ok(unsettled(measured, why));
         };
         let scale = measured.limit.abs().max(f64::MIN_POSITIVE);
         let kind = measured.kind;
@@ -135,6 +140,7 @@ impl Claim {
                 outcome: Outcome::Held,
                 slack: (lo - low).min(high - hi) / scale,
                 measured: measured.shown,
+                headline: measured.headline,
                 why: None,
             }
         } else if hi < low || lo > high {
@@ -142,6 +148,7 @@ impl Claim {
                 outcome: Outcome::Failed,
                 slack: -(low - hi).max(lo - high) / scale,
                 measured: measured.shown,
+                headline: measured.headline,
                 why: None,
             }
         } else {
@@ -155,7 +162,7 @@ impl Claim {
                 "the interval {} straddles {bound}",
                 format::range(lo, hi, kind)
             );
-            unsettled(measured.shown, why)
+            unsettled(measured, why)
         })
     }
 
@@ -177,6 +184,7 @@ impl Claim {
                     limit: *limit,
                     kind,
                     shown: format!("{} {at}", format::estimate(&quantity, kind)),
+                    headline: format::estimate(&quantity, kind),
                     rounds,
                 })
             }
@@ -204,6 +212,10 @@ impl Claim {
                         format::estimate(&speedup, Kind::Ratio),
                         format::estimate(&quantity, Kind::Percent),
                         format::one(attainable, Kind::Ratio)
+                    ),
+                    headline: format!(
+                        "{} of the ceiling",
+                        format::estimate(&quantity, Kind::Percent)
                     ),
                     rounds,
                 })
@@ -250,6 +262,10 @@ impl Claim {
                         "{} {at} against {strategy}{place} {}: ratio {}",
                         format::estimate(&mine, kind_of(experiment, &self.metric)),
                         format::estimate(&theirs, kind_of(other_experiment, metric)),
+                        format::estimate(&quantity, Kind::Multiple)
+                    ),
+                    headline: format!(
+                        "{} of {strategy}{place}",
                         format::estimate(&quantity, Kind::Multiple)
                     ),
                     rounds: rounds.min(other_experiment.rounds()),
@@ -329,6 +345,10 @@ impl Claim {
             );
         }
         Ok(Measured {
+            headline: format!(
+                "{} of Amdahl's prediction",
+                format::estimate(&quantity, Kind::Ratio)
+            ),
             quantity,
             limit: 1.0,
             kind: Kind::Ratio,
@@ -352,11 +372,12 @@ impl Bound {
     }
 }
 
-fn unsettled(measured: String, why: String) -> Judged {
+fn unsettled(measured: Measured<'_>, why: String) -> Judged {
     Judged {
         outcome: Outcome::Unsettled,
         slack: 0.0,
-        measured,
+        measured: measured.shown,
+        headline: measured.headline,
         why: Some(why),
     }
 }

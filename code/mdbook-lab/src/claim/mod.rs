@@ -35,6 +35,7 @@
 //! - `render`: a verdict into the HTML the page shows.
 
 mod judge;
+mod notes;
 mod parse;
 mod render;
 mod words;
@@ -43,25 +44,43 @@ use anyhow::{Result, anyhow};
 use lab_results::{Experiment, Metric, Results};
 
 pub(crate) use judge::{estimate_of, point_at};
+pub(crate) use notes::{DIRECTIVE as NOTES_DIRECTIVE, Notes};
 pub(crate) use parse::{metric_named, parse_point};
-pub(crate) use render::{MARKS, render};
+pub(crate) use render::{MARKS, render, render_compact};
 
 use crate::registry::Directive;
 
 /// `{{#claim …}}`, as the registry lists it.
 pub(crate) const DIRECTIVE: Directive = Directive {
     name: "claim",
-    usage: "{{#claim ID: STRATEGY METRIC is at most|at least|within P% of VALUE at …}}",
+    usage: "{{#claim [compact] ID: STRATEGY METRIC is at most|at least|within P% of VALUE at … [| SENTENCE]}}",
     becomes: "the sentence with ✓, ✗ \"did not hold on this machine\", or \"not settled on \
               this machine\", judged by this build's 95% intervals",
     render: |lab, text| {
+        // `compact`: in a table cell, the mark and its figure, the whole claim in the notes.
+        let (compact, text) = match text.strip_prefix("compact ") {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
         let results = lab.results()?;
         let claim = Claim::parse(text)?;
         for id in claim.experiments() {
             lab.fresh(results, id)?;
         }
         let words = claim.in_words(results)?;
-        Ok(render(&claim, &words, &claim.check(results)?, lab.legend()))
+        let verdict = claim.check(results)?;
+        let full = render(&claim, &words, &verdict, lab.legend());
+        if !compact {
+            return Ok(full);
+        }
+        let note = lab.claim_notes().defer(full);
+        Ok(render_compact(
+            &claim,
+            &words,
+            &verdict,
+            lab.legend(),
+            &note,
+        ))
     },
 };
 
@@ -132,6 +151,8 @@ pub(crate) struct Verdict {
     /// The measured figures that decided it, or why it was not checked, as the page shows
     /// them.
     pub(crate) measured: String,
+    /// The one figure the bound judged, for a claim shown compactly in a table.
+    pub(crate) headline: String,
     /// For an unsettled claim, why: the interval and the bound it straddles.
     pub(crate) why: Option<String>,
 }

@@ -95,10 +95,44 @@ pub(crate) fn render(
             aside(&checked)
         ),
     };
-    let (class, symbol, label, meaning) = (mark.class, mark.symbol, mark.label, mark.meaning);
-    // A link, not a bare span, so that a reader who meets a mark before its explanation can
-    // follow it there; the label and tooltip say in words what the mark says in a symbol.
-    let mark_html = match legend {
+    let (class, label, meaning) = (mark.class, mark.label, mark.meaning);
+    format!(
+        "<span class=\"lab-claim lab-claim-{class}\" title=\"{label}: {meaning}\">{} \
+         {statement} {detail}</span>",
+        mark_html(mark, legend)
+    )
+}
+
+/// The claim in a table cell: its mark and the one figure the bound judged, linking to the
+/// whole claim in the notes under the table (`note`, an anchor on this page); the sentence and
+/// the figures are in its tooltip too.
+pub(crate) fn render_compact(
+    claim: &Claim,
+    words: &str,
+    verdict: &Verdict,
+    legend: Option<&str>,
+    note: &str,
+) -> String {
+    let mark = mark_of(verdict.outcome);
+    let said = claim.sentence.as_deref().unwrap_or(words);
+    format!(
+        "<span class=\"lab-claim lab-claim-{} lab-claim-compact\">{} <a class=\"lab-claim-note\" \
+         href=\"#{note}\" title=\"{}: {}; measured {}\">{}</a></span>",
+        mark.class,
+        mark_html(mark, legend),
+        mark.label,
+        escape(said),
+        escape(&verdict.measured),
+        escape(&verdict.headline)
+    )
+}
+
+/// The mark: a link to the legend where there is one, so that a reader who meets a mark
+/// before its explanation can follow it there; its label and tooltip say in words what the
+/// mark says in a symbol.
+fn mark_html(mark: &Mark, legend: Option<&str>) -> String {
+    let (symbol, label, meaning) = (mark.symbol, mark.label, mark.meaning);
+    match legend {
         Some(href) => format!(
             "<a class=\"lab-claim-mark\" href=\"{}\" aria-label=\"{label}: what the marks mean\" \
              title=\"{label}: {meaning}\">{symbol}</a>",
@@ -108,11 +142,7 @@ pub(crate) fn render(
             "<span class=\"lab-claim-mark\" role=\"img\" aria-label=\"{label}\" \
              title=\"{label}: {meaning}\">{symbol}</span>"
         ),
-    };
-    format!(
-        "<span class=\"lab-claim lab-claim-{class}\" title=\"{label}: {meaning}\">{mark_html} \
-         {statement} {detail}</span>"
-    )
+    }
 }
 
 /// The check, smaller, after a verdict that leads with its own words; nothing if there is no
