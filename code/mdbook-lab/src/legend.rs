@@ -8,7 +8,8 @@
 //! ```
 //!
 //! The marks' words come from the claims' own table ([`MARKS`]), so the legend cannot say
-//! one thing while a mark's tooltip says another.
+//! one thing while a mark's tooltip says another. Its samples look like claims but are
+//! `lab-sample`, not `lab-claim`, so that nothing counting a page's claims counts them.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -50,7 +51,7 @@ fn mark_items() -> String {
     for mark in &MARKS {
         let _ = write!(
             items,
-            "<li><span class=\"lab-claim lab-claim-{}\"><span class=\"lab-claim-mark\" \
+            "<li><span class=\"lab-sample lab-sample-{}\"><span class=\"lab-claim-mark\" \
              aria-hidden=\"true\">{}</span> {}</span>: {}.</li>",
             mark.class, mark.symbol, mark.label, mark.meaning
         );
@@ -84,7 +85,7 @@ fn compact(legend: Option<&str>) -> String {
     let mut marks = Vec::new();
     for mark in &MARKS {
         marks.push(format!(
-            "<span class=\"lab-claim lab-claim-{}\"><span class=\"lab-claim-mark\" \
+            "<span class=\"lab-sample lab-sample-{}\"><span class=\"lab-claim-mark\" \
              aria-hidden=\"true\">{}</span> {}</span>",
             mark.class, mark.symbol, mark.label
         ));
