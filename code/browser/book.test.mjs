@@ -386,9 +386,10 @@ test("no table header, claim or quoted figure shows a metric key or a raw parame
         const { page } = await open(p);
         const seen = await page.evaluate(() => ({
             headers: [...document.querySelectorAll(".lab-bench-table th")].map((th) => th.innerText),
-            claims: [...document.querySelectorAll(".lab-claim, .lab-measured")]
+            // Tooltips too: a compact claim or a quoted figure says in its title what it is.
+            claims: [...document.querySelectorAll(".lab-claim, .lab-measured, .lab-claim-note")]
                 .filter((el) => !el.closest(".lab-legend"))
-                .map((el) => el.innerText),
+                .map((el) => `${el.innerText} ${el.title ?? ""}`),
         }));
         for (const header of seen.headers) {
             for (const key of keys) {

@@ -23,6 +23,8 @@ mod tests {
         assert_eq!(grouped(0), "0");
         assert_eq!(grouped(999), "999");
         assert_eq!(grouped(1_000), "1,000");
+        assert_eq!(grouped(32_768), "32,768");
+        assert_eq!(grouped(1_234_567), "1,234,567");
         assert_eq!(grouped(10_000_000), "10,000,000");
     }
 }

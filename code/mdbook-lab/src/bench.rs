@@ -30,7 +30,7 @@ use lab_results::{Estimate, Experiment, Machine, Metric, Point};
 use crate::format::{self, Kind, escape};
 use crate::naming;
 use crate::registry::Directive;
-use crate::{chart, reference};
+use crate::{chart, directive, reference};
 
 /// `{{#bench ID}}`, as the registry lists it.
 pub(crate) const DIRECTIVE: Directive = Directive {
@@ -40,15 +40,13 @@ pub(crate) const DIRECTIVE: Directive = Directive {
               rounds went; and the machine it was measured on (with strategies named, only \
               their rows, and a link to the whole table)",
     render: |lab, argument| {
-        let (id, only) = match argument.split_once(':') {
-            Some((id, only)) => (id.trim(), only.split_whitespace().collect()),
-            None => (argument, Vec::new()),
-        };
+        let (id, only) = directive::split_id(argument);
+        let only: Vec<&str> = only.map_or_else(Vec::new, |o| o.split_whitespace().collect());
         let results = lab.results()?;
         let experiment = lab.fresh(results, id)?;
         if only.is_empty() {
             let references = reference::beside(lab.reference_runs()?, id);
-            return Ok(render(id, experiment, &references));
+            return Ok(render(id, experiment, "", &references));
         }
         let whole = lab.shown().and_then(|shown| shown.whole.get(id));
         render_only(id, experiment, &only, whole)
@@ -61,7 +59,7 @@ fn render_only(
     id: &str,
     experiment: &Experiment,
     only: &[&str],
-    whole: Option<&crate::directive::Page>,
+    whole: Option<&directive::Page>,
 ) -> anyhow::Result<String> {
     let strategies = experiment.strategies();
     if let Some(unknown) = only.iter().find(|s| !strategies.contains(s)) {
@@ -91,14 +89,13 @@ fn render_only(
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let html = render(id, &part, "");
-    // The line goes first inside the figure, under its caption.
-    Ok(html.replacen("</figcaption>", &format!("</figcaption>{line}"), 1))
+    Ok(render(id, &part, &line, ""))
 }
 
-/// The whole figure for experiment `id`, with `references` (the reference runs' HTML) last
-/// inside it, so that they read as part of this figure, not as a figure of their own.
-pub(crate) fn render(id: &str, experiment: &Experiment, references: &str) -> String {
+/// The whole figure for experiment `id`: `lead` (HTML) under its caption, and `references`
+/// (the reference runs' HTML) last inside it, so that they read as part of this figure, not
+/// as a figure of their own.
+pub(crate) fn render(id: &str, experiment: &Experiment, lead: &str, references: &str) -> String {
     let mut html = String::new();
     let _ = write!(
         html,
@@ -111,6 +108,7 @@ pub(crate) fn render(id: &str, experiment: &Experiment, references: &str) -> Str
         escape(&experiment.title),
         escape(&experiment.workload)
     );
+    html.push_str(lead);
     html.push_str(&table(experiment));
     // An experiment that could not run here (a tool missing) has no points: its notes say why.
     if !experiment.series.is_empty() {

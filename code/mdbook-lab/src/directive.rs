@@ -114,6 +114,15 @@ pub fn line_of(text: &str, at: usize) -> usize {
     text[..at].matches('\n').count() + 1
 }
 
+/// `ID: rest` as the experiment ID and what follows its colon, trimmed (`None` with no colon):
+/// how `{{#bench ID: …}}` is split, written once for the bench and for the index of benches.
+pub(crate) fn split_id(argument: &str) -> (&str, Option<&str>) {
+    match argument.split_once(':') {
+        Some((id, rest)) => (id.trim(), Some(rest.trim())),
+        None => (argument.trim(), None),
+    }
+}
+
 /// A page of the built book.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Page {

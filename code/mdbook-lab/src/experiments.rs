@@ -51,11 +51,9 @@ pub(crate) struct Shown {
 pub(crate) fn index(book: &Book, src: &Path) -> Shown {
     let mut shown = Shown::default();
     for (page, found) in directive::in_book(book, src, "bench") {
-        let (id, only) = match found.argument.split_once(':') {
-            Some((id, only)) => (id.trim().to_string(), !only.trim().is_empty()),
-            None => (found.argument.clone(), false),
-        };
-        if !only {
+        let (id, only) = directive::split_id(&found.argument);
+        let id = id.to_string();
+        if only.is_none_or(str::is_empty) {
             shown
                 .whole
                 .entry(id.clone())

@@ -17,7 +17,7 @@ use std::path::Path;
 use anyhow::bail;
 use mdbook_preprocessor::book::Book;
 
-use crate::claim::MARKS;
+use crate::claim::{MARKS, Mark};
 use crate::directive;
 use crate::registry::Directive;
 
@@ -45,16 +45,20 @@ pub(crate) fn find(book: &Book, src: &Path) -> Option<String> {
         .map(|(page, _)| format!("{}#{ANCHOR}", page.href))
 }
 
+/// A mark as a sample, styled as a claim with that outcome, and its label.
+fn sample(mark: &Mark) -> String {
+    format!(
+        "<span class=\"lab-sample lab-sample-{}\"><span class=\"lab-claim-mark\" \
+         aria-hidden=\"true\">{}</span> {}</span>",
+        mark.class, mark.symbol, mark.label
+    )
+}
+
 /// Each mark's line of the legend.
 fn mark_items() -> String {
     let mut items = String::new();
     for mark in &MARKS {
-        let _ = write!(
-            items,
-            "<li><span class=\"lab-sample lab-sample-{}\"><span class=\"lab-claim-mark\" \
-             aria-hidden=\"true\">{}</span> {}</span>: {}.</li>",
-            mark.class, mark.symbol, mark.label, mark.meaning
-        );
+        let _ = write!(items, "<li>{}: {}.</li>", sample(mark), mark.meaning);
     }
     items
 }
@@ -82,14 +86,7 @@ fn full() -> String {
 
 /// The three-line legend, linking to the full one where the book has it.
 fn compact(legend: Option<&str>) -> String {
-    let mut marks = Vec::new();
-    for mark in &MARKS {
-        marks.push(format!(
-            "<span class=\"lab-sample lab-sample-{}\"><span class=\"lab-claim-mark\" \
-             aria-hidden=\"true\">{}</span> {}</span>",
-            mark.class, mark.symbol, mark.label
-        ));
-    }
+    let marks: Vec<String> = MARKS.iter().map(sample).collect();
     let more = legend.map_or_else(String::new, |href| {
         format!(" <a href=\"{href}\">What the marks and figures mean</a>.")
     });

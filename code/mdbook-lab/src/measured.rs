@@ -19,7 +19,7 @@ use lab_results::{Experiment, Metric, Point};
 
 use crate::claim::{estimate_of, metric_named, parse_point, point_at};
 use crate::format::{self, escape};
-use crate::naming::kind_of;
+use crate::naming::{kind_of, metric_name};
 use crate::registry::Directive;
 
 /// `{{#measured …}}`, as the registry lists it.
@@ -117,7 +117,7 @@ fn title(experiment: &Experiment, metric: &Metric) -> String {
             escape(experiment.baseline.as_deref().unwrap_or("the baseline"))
         ),
         Metric::CeilingShare => format!("share of the attainable speedup: {MEDIAN}"),
-        Metric::Extra(name) => format!("{}: {MEDIAN}", escape(name)),
+        Metric::Extra(_) => format!("{}: {MEDIAN}", escape(&metric_name(experiment, metric))),
     }
 }
 
@@ -229,7 +229,7 @@ mod tests {
     fn an_extra_metric_is_shown_in_its_own_unit() {
         assert_eq!(
             measured("spawn-cost: tokio-task pss_bytes at tasks = 1").unwrap(),
-            "<span class=\"lab-measured\" title=\"pss_bytes: median of this build's rounds, \
+            "<span class=\"lab-measured\" title=\"PSS: median of this build's rounds, \
              with its 95% interval\">45.6 kB [38.8–52.4]</span>"
         );
     }

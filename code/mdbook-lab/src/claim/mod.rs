@@ -46,7 +46,7 @@ use lab_results::{Experiment, Metric, Results};
 pub(crate) use judge::{estimate_of, point_at};
 pub(crate) use notes::{DIRECTIVE as NOTES_DIRECTIVE, Notes};
 pub(crate) use parse::{metric_named, parse_point};
-pub(crate) use render::{MARKS, render, render_compact};
+pub(crate) use render::{MARKS, Mark, render, render_compact};
 
 use crate::registry::Directive;
 
